@@ -1,0 +1,17 @@
+//! SeaORM migrations for Territory Planner. They run at start-up (`Migrator::up`)
+//! on SQLite and PostgreSQL alike; nothing here is backend-specific SQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_jobs_and_companies;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(
+            m20261128_000001_create_jobs_and_companies::Migration,
+        )]
+    }
+}

@@ -1,0 +1,51 @@
+//! The HTML shell and the route table. Nothing else belongs here.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::components::app_frame::AppFrame;
+use crate::pages::{
+    cache::CachePage, dashboard::DashboardPage, not_found::NotFound, settings::SettingsPage,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.ico" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/territory_planner.css" />
+        <Title text="Territory Planner" />
+        <Router>
+            <AppFrame>
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=DashboardPage />
+                    <Route path=StaticSegment("cache") view=CachePage />
+                    <Route path=StaticSegment("settings") view=SettingsPage />
+                </Routes>
+            </AppFrame>
+        </Router>
+    }
+}

@@ -1,0 +1,120 @@
+//! The application frame: brand, navigation and the page body.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use super::hydration_marker::HydrationMarker;
+
+/// One entry of the main navigation.
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+}
+
+const NAV_ITEMS: [NavItem; 3] = [
+    NavItem {
+        href: "/",
+        label: "Dashboard",
+    },
+    NavItem {
+        href: "/cache",
+        label: "Cache",
+    },
+    NavItem {
+        href: "/settings",
+        label: "Settings",
+    },
+];
+
+/// Whether `path` belongs to the section whose root is `href`.
+fn is_active(href: &str, path: &str) -> bool {
+    if href == "/" {
+        path == "/"
+    } else {
+        path == href || path.starts_with(&format!("{href}/"))
+    }
+}
+
+#[component]
+pub fn AppFrame(children: Children) -> impl IntoView {
+    let location = use_location();
+    let (menu_open, set_menu_open) = signal(false);
+
+    // Close the mobile menu whenever the route changes.
+    Effect::new(move |_| {
+        location.pathname.track();
+        set_menu_open.set(false);
+    });
+
+    let links = move || {
+        let path = location.pathname.get();
+        NAV_ITEMS
+            .iter()
+            .map(|item| {
+                let active = is_active(item.href, &path);
+                let class = if active {
+                    "block rounded-md px-3 py-2 text-sm font-medium bg-emerald-600 text-white"
+                } else {
+                    "block rounded-md px-3 py-2 text-sm font-medium text-slate-200 hover:bg-slate-700 hover:text-white"
+                };
+                view! {
+                    <a href=item.href class=class aria-current=active.then_some("page")>
+                        {item.label}
+                    </a>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <HydrationMarker />
+        <div class="min-h-screen">
+            <nav class="bg-slate-900" aria-label="Main">
+                <div class="mx-auto flex max-w-7xl items-center justify-between px-4 py-3">
+                    <a href="/" class="flex items-center gap-2 text-white">
+                        <span class="grid h-8 w-8 place-items-center rounded-md bg-emerald-500 font-mono text-sm font-bold">
+                            "TP"
+                        </span>
+                        <span class="text-lg font-semibold">"Territory Planner"</span>
+                    </a>
+                    <div class="hidden gap-1 md:flex">{links}</div>
+                    <button
+                        type="button"
+                        class="rounded-md px-3 py-2 text-sm font-medium text-slate-200 ring-1 ring-slate-600 hover:bg-slate-700 md:hidden"
+                        aria-controls="mobile-menu"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| set_menu_open.update(|open| *open = !*open)
+                    >
+                        {move || if menu_open.get() { "Close menu" } else { "Menu" }}
+                    </button>
+                </div>
+                <div
+                    id="mobile-menu"
+                    class="space-y-1 px-4 pb-3 md:hidden"
+                    class:hidden=move || !menu_open.get()
+                >
+                    {links}
+                </div>
+            </nav>
+            <main class="mx-auto max-w-7xl px-4 py-8">{children()}</main>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_active;
+
+    #[test]
+    fn dashboard_is_active_only_on_the_root() {
+        assert!(is_active("/", "/"));
+        assert!(!is_active("/", "/cache"));
+    }
+
+    #[test]
+    fn sections_match_their_subpaths_but_not_prefixes_of_words() {
+        assert!(is_active("/cache", "/cache"));
+        assert!(is_active("/cache", "/cache/12"));
+        assert!(!is_active("/cache", "/cachet"));
+    }
+}

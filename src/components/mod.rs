@@ -1,0 +1,5 @@
+//! Reusable views.
+
+pub mod app_frame;
+pub mod hydration_marker;
+pub mod page_header;

@@ -1,0 +1,21 @@
+//! Territory Planner: research, verify and score prospect companies.
+//!
+//! Everything outside `server` builds for both targets (the SSR binary and the
+//! hydrating wasm bundle). Server-only code lives in `server`, behind the `ssr`
+//! feature at module level.
+
+pub mod app;
+pub mod components;
+pub mod pages;
+pub mod server_fns;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// The wasm entry point: hydrate the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

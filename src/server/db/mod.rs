@@ -1,0 +1,82 @@
+//! Database connection and migrations. SQLite (the embedded default) and
+//! PostgreSQL run the same migrations and the same code.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("cannot create the directory {path} for the SQLite database: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the database: {0}")]
+    Connect(DbErr),
+    #[error("cannot apply database migrations: {0}")]
+    Migrate(DbErr),
+}
+
+/// The file path of a SQLite URL, if it names a file.
+fn sqlite_file_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.contains(":memory:")).then_some(path)
+}
+
+/// Connects, creating the SQLite file's directory if needed, and migrates to the latest schema.
+pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbSetupError> {
+    if let Some(path) = sqlite_file_path(url)
+        && let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|source| DbSetupError::CreateDir {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+
+    let mut options = ConnectOptions::new(url.to_string());
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // One writer at a time is SQLite's rule; WAL lets readers go on meanwhile,
+        // and the busy timeout makes writers queue instead of failing.
+        options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(30))
+        });
+    } else {
+        options.max_connections(20);
+    }
+
+    let db = Database::connect(options)
+        .await
+        .map_err(DbSetupError::Connect)?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(DbSetupError::Migrate)?;
+    Ok(db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_file_path;
+
+    #[test]
+    fn finds_the_file_of_sqlite_urls() {
+        assert_eq!(
+            sqlite_file_path("sqlite://data/tp.db?mode=rwc"),
+            Some("data/tp.db")
+        );
+        assert_eq!(sqlite_file_path("sqlite:///abs/tp.db"), Some("/abs/tp.db"));
+        assert_eq!(sqlite_file_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_file_path("postgres://h/db"), None);
+    }
+}

@@ -1,0 +1,8 @@
+//! Server-only code: configuration, state, persistence, HTTP routes, telemetry.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,156 @@
+//! Building and running the application: configuration, database, router, listener.
+
+use std::{future::Future, net::SocketAddr, process::ExitCode, sync::Arc};
+
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use super::{api, config::Config, db, state::AppState, telemetry};
+use crate::app::{App, shell};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("configuration error: {0}")]
+    Config(#[from] super::config::ConfigError),
+    #[error("{0}")]
+    Database(#[from] db::DbSetupError),
+    #[error("cannot listen on {addr}: {source}. Set LEPTOS_SITE_ADDR to a free address")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("LEPTOS_* settings: {0}")]
+    Leptos(String),
+}
+
+/// A built application, bound to its listener but not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the database, then binds `leptos_options.site_addr`
+    /// (port 0 picks a free port).
+    pub async fn build(
+        config: Config,
+        leptos_options: LeptosOptions,
+    ) -> Result<Self, StartupError> {
+        let db = db::connect_and_migrate(&config.database_url).await?;
+        let addr = leptos_options.site_addr;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let state = AppState {
+            leptos_options,
+            db,
+            config: Arc::new(config),
+        };
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let router = router(self.state);
+        axum::serve(self.listener, router.into_make_service())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// The full router: REST API, server functions, pages, static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    Router::new()
+        .merge(api::routes())
+        .leptos_routes(&state, routes, {
+            let leptos_options = leptos_options.clone();
+            move || shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}
+
+/// The binary's entry point: reads `.env` and the environment, then serves until stopped.
+pub async fn run_from_env() -> ExitCode {
+    match start_from_env().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("territory_planner: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn start_from_env() -> Result<(), StartupError> {
+    match dotenvy::dotenv() {
+        Ok(_) => {}
+        Err(error) if error.not_found() => {}
+        Err(error) => {
+            return Err(StartupError::Config(super::config::ConfigError {
+                variable: ".env".into(),
+                message: format!("cannot be read: {error}"),
+            }));
+        }
+    }
+    let config = Config::from_env()?;
+    telemetry::init(config.log_format);
+    let leptos_options = get_configuration(None)
+        .map_err(|e| StartupError::Leptos(e.to_string()))?
+        .leptos_options;
+
+    let app = Application::build(config, leptos_options).await?;
+    let addr = app.local_addr();
+    let backend = app.state().config.database_backend();
+    tracing::info!(%addr, backend, "Territory Planner listening on http://{addr}");
+    if let Err(error) = app.run_until(shutdown_signal()).await {
+        tracing::error!(%error, "server stopped with an error");
+    }
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! The error type every server function returns to the browser.
+//!
+//! It carries only messages meant for users. Internal details are logged with
+//! `tracing` on the server and never serialised.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request cannot be carried out as given; the message says what to fix.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The thing asked for does not exist (any more).
+    #[error("{0}")]
+    NotFound(String),
+    /// Something failed on the server. Details are in the server log only.
+    #[error("Something went wrong on the server. Try again; if it persists, check the server log.")]
+    Internal,
+    /// The call did not reach the server, or its answer could not be read.
+    #[error("Could not reach the server ({0}). Check your connection and try again.")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                AppError::BadRequest(message)
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Logs an internal failure with its full chain and returns the opaque
+    /// user-facing variant.
+    pub fn internal(context: &str, error: impl std::fmt::Display) -> Self {
+        tracing::error!(%error, "{context}");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,5 @@
+//! Thin server functions: each reads the `AppState` from context, calls the
+//! domain or server layer, and maps failures to a user-facing [`error::AppError`].
+
+pub mod error;
+pub mod settings;

@@ -1,0 +1,109 @@
+//! The real binary: start-up errors, JSON logs, SIGTERM.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_territory_planner"));
+    // An empty working directory: no developer .env is picked up.
+    command
+        .current_dir(std::env::temp_dir())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LEPTOS_OUTPUT_NAME", "territory_planner");
+    command
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
+    let output = binary()
+        .env("VALIDATION_THRESHOLD", "abc")
+        .output()
+        .expect("binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].contains("VALIDATION_THRESHOLD: must be a number from 0 to 1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_key_in_a_bad_setting_is_not_echoed() {
+    let output = binary()
+        .env("TAVILY_API_KEY", "tvly-NEVER-PRINT-ME")
+        .env("LLM_CONCURRENCY", "0")
+        .output()
+        .expect("binary runs");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(all.contains("LLM_CONCURRENCY"));
+    assert!(!all.contains("NEVER-PRINT-ME"));
+}
+
+#[test]
+fn serves_json_logs_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = binary()
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/tp.db", dir.path().display()),
+        )
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LOG_FORMAT", "json")
+        .env("TAVILY_API_KEY", "tvly-LOG-SECRET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = stdout.lines();
+    let addr = loop {
+        let line = lines.next().expect("server logs before exiting").unwrap();
+        let event: serde_json::Value = serde_json::from_str(&line).expect("log lines are JSON");
+        if let Some(addr) = event["addr"].as_str() {
+            break addr.to_string();
+        }
+    };
+    assert!(
+        dir.path().join("tp.db").exists(),
+        "the SQLite file is created"
+    );
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let status = runtime.block_on(async {
+        reqwest::get(format!("http://{addr}/api/health"))
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "server did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    let rest: String = lines.map_while(Result::ok).collect::<Vec<_>>().join("\n");
+    assert!(!rest.contains("LOG-SECRET"));
+}

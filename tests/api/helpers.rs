@@ -1,0 +1,184 @@
+//! `spawn_app`: a fresh database, the real router on an ephemeral port.
+
+use std::{collections::HashMap, net::SocketAddr};
+
+use leptos::prelude::LeptosOptions;
+use sea_orm::{ConnectionTrait, Database};
+use territory_planner::server::{config::Config, startup::Application, state::AppState};
+use tokio::sync::oneshot;
+
+/// A database backend the tests run against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// SQLite always; PostgreSQL when TEST_POSTGRES_URL points at a server.
+pub fn backends() -> Vec<Backend> {
+    let mut all = vec![Backend::Sqlite];
+    if postgres_admin_url().is_some() {
+        all.push(Backend::Postgres);
+    }
+    all
+}
+
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+/// A fresh, empty database. Dropped (PostgreSQL) or deleted (SQLite) with the value.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+                Self {
+                    url,
+                    _dir: Some(dir),
+                    postgres: None,
+                }
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin_url().expect("TEST_POSTGRES_URL");
+                let name = format!("tp_test_{}", uuid::Uuid::new_v4().simple());
+                let conn = Database::connect(&admin)
+                    .await
+                    .expect("connect to TEST_POSTGRES_URL");
+                conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                conn.close().await.ok();
+                let url = replace_database(&admin, &name);
+                Self {
+                    url,
+                    _dir: None,
+                    postgres: Some((admin, name)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.postgres.take() {
+            // Best effort, on its own runtime: the test's runtime may be shutting down.
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    if let Ok(conn) = Database::connect(&admin).await {
+                        let _ = conn
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await;
+                    }
+                });
+            })
+            .join()
+            .ok();
+        }
+    }
+}
+
+/// `postgres://user@host:port/db?x` with the database name replaced.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("a postgres URL has a /database part");
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    _db: TestDatabase,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Config for tests: a map of variables on top of the defaults.
+pub fn test_config(database_url: &str, vars: &[(&str, &str)]) -> Config {
+    let mut map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    map.insert("DATABASE_URL".into(), database_url.into());
+    Config::from_lookup(&|name| map.get(name).cloned()).expect("test config is valid")
+}
+
+pub fn test_leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("territory_planner")
+        .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build()
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+pub async fn spawn_app_with(backend: Backend, vars: &[(&str, &str)]) -> TestApp {
+    let db = TestDatabase::new(backend).await;
+    let config = test_config(&db.url, vars);
+    let app = Application::build(config, test_leptos_options())
+        .await
+        .expect("app builds");
+    let addr = app.local_addr();
+    let state = app.state().clone();
+    let (tx, rx) = oneshot::channel();
+    tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        addr,
+        state,
+        client: reqwest::Client::new(),
+        shutdown: Some(tx),
+        _db: db,
+    }
+}
+
+#[test]
+fn replace_database_keeps_credentials_and_query() {
+    assert_eq!(
+        replace_database(
+            "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
+            "x"
+        ),
+        "postgres://postgres@127.0.0.1:5432/x?sslmode=disable"
+    );
+}
