@@ -72,6 +72,13 @@ pub struct Config {
     pub search_timeout: Duration,
     pub llm_timeout: Duration,
     pub log_format: LogFormat,
+    pub rubrics_dir: std::path::PathBuf,
+    pub evidence_budget_chars: usize,
+    pub job_lease: Duration,
+    pub upstream_retries: usize,
+    pub retry_base_delay: Duration,
+    pub llm_usd_per_million_prompt_tokens: f64,
+    pub llm_usd_per_million_completion_tokens: f64,
 }
 
 /// Reads variables through a lookup function, so tests can pass a map.
@@ -188,6 +195,24 @@ fn database_url(value: &str) -> Result<String, String> {
     }
 }
 
+fn price(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!(
+            "must be a price in USD per million tokens such as 0.25, got {value:?}"
+        )),
+    }
+}
+
+fn budget_chars(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if (2_000..=400_000).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a number of characters from 2000 to 400000, got {value:?}"
+        )),
+    }
+}
+
 fn log_format(value: &str) -> Result<LogFormat, String> {
     match value.to_ascii_lowercase().as_str() {
         "json" => Ok(LogFormat::Json),
@@ -293,6 +318,40 @@ impl Config {
                 seconds,
             )?,
             log_format: vars.parse("LOG_FORMAT", &[], LogFormat::Text, log_format)?,
+            rubrics_dir: vars
+                .get("RUBRICS_DIR", &[])
+                .map_or_else(|| "rubrics".into(), |(_, v)| v.into()),
+            evidence_budget_chars: vars.parse(
+                "EVIDENCE_BUDGET_CHARS",
+                &[],
+                24_000,
+                budget_chars,
+            )?,
+            job_lease: vars.parse("JOB_LEASE_SECS", &[], Duration::from_secs(30), seconds)?,
+            upstream_retries: vars.parse("UPSTREAM_RETRIES", &["MAX_RETRIES"], 3, |v| {
+                match v.parse::<usize>() {
+                    Ok(n) if n <= 10 => Ok(n),
+                    _ => Err(format!("must be a whole number from 0 to 10, got {v:?}")),
+                }
+            })?,
+            retry_base_delay: vars.parse(
+                "RETRY_BASE_DELAY_SECS",
+                &["RETRY_BASE_DELAY"],
+                Duration::from_millis(500),
+                seconds,
+            )?,
+            llm_usd_per_million_prompt_tokens: vars.parse(
+                "LLM_USD_PER_MILLION_PROMPT_TOKENS",
+                &[],
+                0.25,
+                price,
+            )?,
+            llm_usd_per_million_completion_tokens: vars.parse(
+                "LLM_USD_PER_MILLION_COMPLETION_TOKENS",
+                &[],
+                0.75,
+                price,
+            )?,
         })
     }
 

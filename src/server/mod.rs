@@ -3,6 +3,10 @@
 pub mod api;
 pub mod config;
 pub mod db;
+pub mod engine;
+pub mod fake_upstream;
+pub mod providers;
+pub mod rubrics;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

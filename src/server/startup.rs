@@ -8,8 +8,22 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-use super::{api, config::Config, db, state::AppState, telemetry};
+use super::{
+    api,
+    config::{Config, Upstream},
+    db,
+    engine::{Engine, EngineSettings, Pricing},
+    fake_upstream::{FakeConfig, FakeUpstream},
+    providers::{
+        LlmProvider, SearchProvider, llm::OpenAiCompatibleClient, retry::RetryPolicy,
+        tavily::TavilyClient,
+    },
+    rubrics::{RubricLoadError, Rubrics},
+    state::AppState,
+    telemetry,
+};
 use crate::app::{App, shell};
+use crate::domain::evidence::Budget;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -24,6 +38,78 @@ pub enum StartupError {
     },
     #[error("LEPTOS_* settings: {0}")]
     Leptos(String),
+    #[error("rubrics: {0}")]
+    Rubrics(#[from] RubricLoadError),
+    #[error("cannot start the built-in demo upstream: {0}")]
+    Demo(std::io::Error),
+}
+
+fn engine_settings(config: &Config) -> EngineSettings {
+    EngineSettings {
+        search_concurrency: config.search_concurrency,
+        llm_concurrency: config.llm_concurrency,
+        validation_enabled: config.validation_enabled,
+        validation_threshold: config.validation_threshold,
+        max_search_attempts: config.max_search_attempts,
+        budget: Budget::default().with_total(config.evidence_budget_chars),
+        validation_chars: (config.evidence_budget_chars / 3).max(2_000),
+        lease: config.job_lease,
+        pricing: Pricing {
+            usd_per_million_prompt_tokens: config.llm_usd_per_million_prompt_tokens,
+            usd_per_million_completion_tokens: config.llm_usd_per_million_completion_tokens,
+            ..Pricing::default()
+        },
+    }
+}
+
+/// The real HTTP clients, pointed at the configured endpoints or, in demo
+/// mode, at an in-process fake upstream.
+async fn providers(
+    config: &Config,
+) -> Result<
+    (
+        Arc<dyn SearchProvider>,
+        Arc<dyn LlmProvider>,
+        Option<Arc<FakeUpstream>>,
+    ),
+    StartupError,
+> {
+    let demo = if config.tavily.is_demo() || config.llm.is_demo() {
+        let fake = FakeUpstream::start(FakeConfig::demo(), None)
+            .await
+            .map_err(StartupError::Demo)?;
+        tracing::warn!(
+            "demo mode: no TAVILY_API_KEY/LLM_API_KEY configured; research runs on built-in sample data at {}",
+            fake.addr
+        );
+        Some(Arc::new(fake))
+    } else {
+        None
+    };
+    let retry = RetryPolicy {
+        max_retries: config.upstream_retries,
+        min_delay: config.retry_base_delay,
+        ..RetryPolicy::default()
+    };
+    let (search_url, search_key) = match (&config.tavily, &demo) {
+        (Upstream::Remote { base_url, api_key }, _) => (base_url.clone(), api_key.clone()),
+        (Upstream::Demo, Some(fake)) => (fake.search_url(), None),
+        (Upstream::Demo, None) => unreachable!("demo mode starts the fake upstream"),
+    };
+    let (llm_url, llm_key) = match (&config.llm, &demo) {
+        (Upstream::Remote { base_url, api_key }, _) => (base_url.clone(), api_key.clone()),
+        (Upstream::Demo, Some(fake)) => (fake.llm_url(), None),
+        (Upstream::Demo, None) => unreachable!("demo mode starts the fake upstream"),
+    };
+    let search = TavilyClient::new(&search_url, search_key, config.search_timeout, retry);
+    let llm = OpenAiCompatibleClient::new(
+        &llm_url,
+        llm_key,
+        &config.llm_model,
+        config.llm_timeout,
+        retry,
+    );
+    Ok((Arc::new(search), Arc::new(llm), demo))
 }
 
 /// A built application, bound to its listener but not yet serving.
@@ -39,7 +125,10 @@ impl Application {
         config: Config,
         leptos_options: LeptosOptions,
     ) -> Result<Self, StartupError> {
+        let rubrics = Rubrics::load(&config.rubrics_dir)?;
         let db = db::connect_and_migrate(&config.database_url).await?;
+        let (search, llm, demo_upstream) = providers(&config).await?;
+        let engine = Engine::new(db.clone(), search, llm, rubrics, engine_settings(&config));
         let addr = leptos_options.site_addr;
         let listener = TcpListener::bind(addr)
             .await
@@ -48,6 +137,8 @@ impl Application {
             leptos_options,
             db,
             config: Arc::new(config),
+            engine,
+            demo_upstream,
         };
         Ok(Self { listener, state })
     }
@@ -62,15 +153,21 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    /// Resumes interrupted jobs, serves until `shutdown` resolves, finishes
+    /// in-flight requests, then hands this instance's running jobs back.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let engine = self.state.engine.clone();
+        let supervisor = engine.spawn_supervisor();
         let router = router(self.state);
-        axum::serve(self.listener, router.into_make_service())
+        let served = axum::serve(self.listener, router.into_make_service())
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        supervisor.abort();
+        engine.release_leases().await;
+        served
     }
 }
 

@@ -7,6 +7,8 @@ use leptos::prelude::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
 use super::config::{Config, Upstream};
+use super::engine::Engine;
+use super::fake_upstream::FakeUpstream;
 use crate::server_fns::settings::SettingsSummary;
 
 #[derive(Clone, FromRef)]
@@ -14,6 +16,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    pub engine: Engine,
+    /// The in-process fake upstream serving demo mode, kept alive with the state.
+    pub demo_upstream: Option<Arc<FakeUpstream>>,
 }
 
 /// A URL for display: scheme, host, port and path, without credentials or query.

@@ -6,20 +6,11 @@ use std::{
     time::Duration,
 };
 
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_territory_planner"));
-    // An empty working directory: no developer .env is picked up.
-    command
-        .current_dir(std::env::temp_dir())
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("LEPTOS_OUTPUT_NAME", "territory_planner");
-    command
-}
+use crate::helpers::server_command;
 
 #[test]
 fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
-    let output = binary()
+    let output = server_command()
         .env("VALIDATION_THRESHOLD", "abc")
         .output()
         .expect("binary runs");
@@ -35,7 +26,7 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
 
 #[test]
 fn a_key_in_a_bad_setting_is_not_echoed() {
-    let output = binary()
+    let output = server_command()
         .env("TAVILY_API_KEY", "tvly-NEVER-PRINT-ME")
         .env("LLM_CONCURRENCY", "0")
         .output()
@@ -52,7 +43,7 @@ fn a_key_in_a_bad_setting_is_not_echoed() {
 #[test]
 fn serves_json_logs_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = binary()
+    let mut child = server_command()
         .env(
             "DATABASE_URL",
             format!("sqlite://{}/tp.db", dir.path().display()),

@@ -4,7 +4,12 @@ use std::{collections::HashMap, net::SocketAddr};
 
 use leptos::prelude::LeptosOptions;
 use sea_orm::{ConnectionTrait, Database};
-use territory_planner::server::{config::Config, startup::Application, state::AppState};
+use territory_planner::server::{
+    config::Config,
+    fake_upstream::{FakeConfig, FakeUpstream},
+    startup::Application,
+    state::AppState,
+};
 use tokio::sync::oneshot;
 
 /// A database backend the tests run against.
@@ -110,6 +115,7 @@ fn replace_database(url: &str, name: &str) -> String {
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub fake: Option<FakeUpstream>,
     pub state: AppState,
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
@@ -153,7 +159,49 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 pub async fn spawn_app_with(backend: Backend, vars: &[(&str, &str)]) -> TestApp {
     let db = TestDatabase::new(backend).await;
-    let config = test_config(&db.url, vars);
+    start(db, test_config_for(vars, None), None).await
+}
+
+/// The app with its own fake upstream, injected through TAVILY_BASE_URL and LLM_BASE_URL.
+pub async fn spawn_app_with_fake(
+    backend: Backend,
+    fake: FakeConfig,
+    vars: &[(&str, &str)],
+) -> TestApp {
+    let db = TestDatabase::new(backend).await;
+    let fake = FakeUpstream::start(fake, None)
+        .await
+        .expect("fake upstream starts");
+    start(db, test_config_for(vars, Some(&fake)), Some(fake)).await
+}
+
+/// Test defaults: fast retries, short leases.
+fn test_config_for(vars: &[(&str, &str)], fake: Option<&FakeUpstream>) -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = vec![
+        ("RETRY_BASE_DELAY_SECS".into(), "0.02".into()),
+        ("JOB_LEASE_SECS".into(), "2".into()),
+    ];
+    if let Some(fake) = fake {
+        all.push(("TAVILY_BASE_URL".into(), fake.search_url()));
+        all.push(("LLM_BASE_URL".into(), fake.llm_url()));
+    }
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    all
+}
+
+async fn start(
+    db: TestDatabase,
+    vars: Vec<(String, String)>,
+    fake: Option<FakeUpstream>,
+) -> TestApp {
+    // RUST_LOG=... cargo test shows the app's logs.
+    if std::env::var_os("RUST_LOG").is_some() {
+        territory_planner::server::telemetry::init(
+            territory_planner::server::config::LogFormat::Text,
+        );
+    }
+    let pairs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let config = test_config(&db.url, &pairs);
     let app = Application::build(config, test_leptos_options())
         .await
         .expect("app builds");
@@ -165,6 +213,7 @@ pub async fn spawn_app_with(backend: Backend, vars: &[(&str, &str)]) -> TestApp 
     }));
     TestApp {
         addr,
+        fake,
         state,
         client: reqwest::Client::new(),
         shutdown: Some(tx),
@@ -181,4 +230,16 @@ fn replace_database_keeps_credentials_and_query() {
         ),
         "postgres://postgres@127.0.0.1:5432/x?sslmode=disable"
     );
+}
+
+/// The real server binary, in an empty working directory (no developer .env)
+/// and an environment with nothing but PATH.
+pub fn server_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_territory_planner"));
+    command
+        .current_dir(std::env::temp_dir())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LEPTOS_OUTPUT_NAME", "territory_planner");
+    command
 }

@@ -2,6 +2,8 @@
 //! (SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set).
 
 mod binary;
+mod engine;
 mod health;
 mod helpers;
 mod pages;
+mod restart;

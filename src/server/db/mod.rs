@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+pub mod companies;
+pub mod entities;
+pub mod jobs;
+
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 

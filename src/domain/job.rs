@@ -1,0 +1,129 @@
+//! Job and company states.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(value: &str) -> Option<Self> {
+                match value { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// pending -> running -> completed | failed | cancelled
+    JobStatus {
+        Pending => "pending",
+        Running => "running",
+        Completed => "completed",
+        Failed => "failed",
+        Cancelled => "cancelled",
+    }
+);
+
+string_enum!(
+    /// pending -> researching -> completed | failed | cancelled
+    CompanyStatus {
+        Pending => "pending",
+        Researching => "researching",
+        Completed => "completed",
+        Failed => "failed",
+        Cancelled => "cancelled",
+    }
+);
+
+string_enum!(
+    /// Where a company is inside the pipeline.
+    Stage {
+        Queued => "queued",
+        Searching => "searching",
+        Validating => "validating",
+        Scoring => "scoring",
+        Done => "done",
+    }
+);
+
+impl JobStatus {
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
+    }
+}
+
+impl CompanyStatus {
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
+    }
+}
+
+/// A change the engine broadcasts: one per company stage change and per job status change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ProgressEvent {
+    Company {
+        job_id: i32,
+        company_id: i32,
+        status: CompanyStatus,
+        stage: Stage,
+        score_total: Option<i32>,
+        priority_tier: Option<String>,
+        error_message: Option<String>,
+    },
+    Job {
+        job_id: i32,
+        status: JobStatus,
+        total: i32,
+        completed: i32,
+        failed: i32,
+        cancelled: i32,
+        error_message: Option<String>,
+    },
+}
+
+impl ProgressEvent {
+    pub fn job_id(&self) -> i32 {
+        match self {
+            ProgressEvent::Company { job_id, .. } | ProgressEvent::Job { job_id, .. } => *job_id,
+        }
+    }
+}
+
+/// Tavily's price per credit, in USD.
+pub const USD_PER_TAVILY_CREDIT: f64 = 0.008;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_through_their_names() {
+        for status in JobStatus::ALL {
+            assert_eq!(JobStatus::parse(status.as_str()), Some(*status));
+        }
+        for stage in Stage::ALL {
+            assert_eq!(Stage::parse(stage.as_str()), Some(*stage));
+        }
+        assert_eq!(CompanyStatus::parse("skipped"), None);
+        assert!(
+            CompanyStatus::Cancelled.is_finished() && !CompanyStatus::Researching.is_finished()
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Domain rules, plain Rust for both targets: rubrics and scores, company
+//! names and search queries, the evidence budget, job and company states.
+
+pub mod company_name;
+pub mod evidence;
+pub mod job;
+pub mod llm_output;
+pub mod prompt;
+pub mod query;
+pub mod rubric;
+pub mod score;
+pub mod verdict;

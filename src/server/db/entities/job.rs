@@ -1,0 +1,51 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "jobs")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub name: String,
+    pub target_type: String,
+    pub submitted_by: String,
+    pub original_filename: Option<String>,
+    pub status: String,
+    pub cancel_requested: bool,
+    pub refresh_cache: bool,
+    pub total_companies: i32,
+    pub completed_companies: i32,
+    pub failed_companies: i32,
+    pub cancelled_companies: i32,
+    pub cache_hits: i32,
+    pub cache_misses: i32,
+    #[sea_orm(column_type = "Double")]
+    pub tavily_credits: f64,
+    pub validation_prompt_tokens: i64,
+    pub validation_completion_tokens: i64,
+    pub scoring_prompt_tokens: i64,
+    pub scoring_completion_tokens: i64,
+    #[sea_orm(column_type = "Double")]
+    pub cost_usd: f64,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub error_message: Option<String>,
+    pub claimed_by: Option<String>,
+    pub heartbeat_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub started_at: Option<DateTimeUtc>,
+    pub last_activity_at: Option<DateTimeUtc>,
+    pub completed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::company::Entity")]
+    Company,
+}
+
+impl Related<super::company::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Company.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,387 @@
+//! Job queries and mutations. Counters and costs are derived from the
+//! companies' rows, so they are always the sum of what was really spent.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, FromQueryResult,
+    QueryFilter, QuerySelect, Set, TransactionSession, TransactionTrait,
+    sea_query::{Expr, Func},
+};
+
+use super::entities::{company, job};
+use crate::domain::{
+    company_name::CompanyName,
+    job::{CompanyStatus, JobStatus, Stage, USD_PER_TAVILY_CREDIT},
+};
+
+/// A company as it enters a job.
+#[derive(Debug, Clone)]
+pub struct NewCompany {
+    pub name: CompanyName,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub name: String,
+    pub target_type: String,
+    pub submitted_by: String,
+    pub original_filename: Option<String>,
+    pub companies: Vec<NewCompany>,
+}
+
+/// Creates the job and its companies in one transaction.
+pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Model, DbErr> {
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let created = job::ActiveModel {
+        name: Set(new.name),
+        target_type: Set(new.target_type),
+        submitted_by: Set(new.submitted_by),
+        original_filename: Set(new.original_filename),
+        status: Set(JobStatus::Pending.as_str().into()),
+        cancel_requested: Set(false),
+        refresh_cache: Set(false),
+        total_companies: Set(new.companies.len() as i32),
+        completed_companies: Set(0),
+        failed_companies: Set(0),
+        cancelled_companies: Set(0),
+        cache_hits: Set(0),
+        cache_misses: Set(0),
+        tavily_credits: Set(0.0),
+        validation_prompt_tokens: Set(0),
+        validation_completion_tokens: Set(0),
+        scoring_prompt_tokens: Set(0),
+        scoring_completion_tokens: Set(0),
+        cost_usd: Set(0.0),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let rows: Vec<company::ActiveModel> = new
+        .companies
+        .into_iter()
+        .enumerate()
+        .map(|(position, c)| company::ActiveModel {
+            job_id: Set(created.id),
+            position: Set(position as i32),
+            name: Set(c.name.as_str().to_string()),
+            website: Set(c.website),
+            status: Set(CompanyStatus::Pending.as_str().into()),
+            stage: Set(Stage::Queued.as_str().into()),
+            search_attempts: Set(0),
+            cache_hit: Set(false),
+            tavily_credits: Set(0.0),
+            validation_prompt_tokens: Set(0),
+            validation_completion_tokens: Set(0),
+            scoring_prompt_tokens: Set(0),
+            scoring_completion_tokens: Set(0),
+            search_seconds: Set(0.0),
+            llm_seconds: Set(0.0),
+            cost_usd: Set(0.0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        company::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(created)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<job::Model>, DbErr> {
+    job::Entity::find_by_id(id).one(db).await
+}
+
+#[derive(Debug, Default, FromQueryResult)]
+struct Totals {
+    total: Option<i64>,
+    completed: Option<i64>,
+    failed: Option<i64>,
+    cancelled: Option<i64>,
+    hits: Option<i64>,
+    misses: Option<i64>,
+    credits: Option<f64>,
+    vp: Option<i64>,
+    vc: Option<i64>,
+    sp: Option<i64>,
+    sc: Option<i64>,
+    cost: Option<f64>,
+}
+
+fn sum_if(condition: Expr) -> Expr {
+    let case: Expr = Expr::case(condition, 1).finally(0).into();
+    Expr::from(Func::sum(case))
+}
+
+fn count_where(column: company::Column, value: &str) -> Expr {
+    sum_if(Expr::col(column).eq(value))
+}
+
+fn sum_of(column: company::Column, zero: impl Into<sea_orm::Value>) -> Expr {
+    Expr::from(Func::coalesce([
+        Expr::from(Func::sum(Expr::col(column))),
+        Expr::val(zero),
+    ]))
+}
+
+/// SUM of a BIGINT column is NUMERIC on PostgreSQL: cast it back.
+fn sum_of_big(column: company::Column) -> Expr {
+    Expr::from(Func::cast_as(
+        sum_of(column, 0i64),
+        sea_orm::sea_query::Alias::new("BIGINT"),
+    ))
+}
+
+/// Recomputes the job's counters and spend from its companies.
+pub async fn refresh_totals(db: &impl ConnectionTrait, job_id: i32) -> Result<(), DbErr> {
+    use company::Column as C;
+    let totals = company::Entity::find()
+        .select_only()
+        .column_as(Expr::from(Func::count(Expr::col(C::Id))), "total")
+        .column_as(
+            count_where(C::Status, CompanyStatus::Completed.as_str()),
+            "completed",
+        )
+        .column_as(
+            count_where(C::Status, CompanyStatus::Failed.as_str()),
+            "failed",
+        )
+        .column_as(
+            count_where(C::Status, CompanyStatus::Cancelled.as_str()),
+            "cancelled",
+        )
+        .column_as(
+            sum_if(
+                Expr::col(C::CacheHit)
+                    .eq(true)
+                    .and(Expr::col(C::Stage).eq(Stage::Done.as_str())),
+            ),
+            "hits",
+        )
+        .column_as(sum_if(Expr::col(C::SearchAttempts).gt(0)), "misses")
+        .column_as(sum_of(C::TavilyCredits, 0.0), "credits")
+        .column_as(sum_of_big(C::ValidationPromptTokens), "vp")
+        .column_as(sum_of_big(C::ValidationCompletionTokens), "vc")
+        .column_as(sum_of_big(C::ScoringPromptTokens), "sp")
+        .column_as(sum_of_big(C::ScoringCompletionTokens), "sc")
+        .column_as(sum_of(C::CostUsd, 0.0), "cost")
+        .filter(C::JobId.eq(job_id))
+        .into_model::<Totals>()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    let n = |v: Option<i64>| v.unwrap_or(0);
+    job::ActiveModel {
+        id: Set(job_id),
+        total_companies: Set(n(totals.total) as i32),
+        completed_companies: Set(n(totals.completed) as i32),
+        failed_companies: Set(n(totals.failed) as i32),
+        cancelled_companies: Set(n(totals.cancelled) as i32),
+        cache_hits: Set(n(totals.hits) as i32),
+        cache_misses: Set(n(totals.misses) as i32),
+        tavily_credits: Set(totals.credits.unwrap_or(0.0)),
+        validation_prompt_tokens: Set(n(totals.vp)),
+        validation_completion_tokens: Set(n(totals.vc)),
+        scoring_prompt_tokens: Set(n(totals.sp)),
+        scoring_completion_tokens: Set(n(totals.sc)),
+        cost_usd: Set(totals.cost.unwrap_or(0.0)),
+        last_activity_at: Set(Some(Utc::now())),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes the job for this instance if nobody holds a fresh lease on it.
+/// Returns whether this instance now owns it.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    instance: &str,
+    lease: Duration,
+) -> Result<bool, DbErr> {
+    let now = Utc::now();
+    let stale = now - lease;
+    let result = job::Entity::update_many()
+        .col_expr(job::Column::ClaimedBy, Expr::value(instance))
+        .col_expr(job::Column::HeartbeatAt, Expr::value(now))
+        .col_expr(
+            job::Column::Status,
+            Expr::value(JobStatus::Running.as_str()),
+        )
+        .filter(job::Column::Id.eq(job_id))
+        .filter(
+            job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Running.as_str()]),
+        )
+        .filter(
+            job::Column::ClaimedBy
+                .is_null()
+                .or(job::Column::ClaimedBy.eq(instance))
+                .or(job::Column::HeartbeatAt.is_null())
+                .or(job::Column::HeartbeatAt.lt(stale)),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Marks the job as started (first claim) without overwriting an earlier start.
+pub async fn mark_started(db: &impl ConnectionTrait, job_id: i32) -> Result<(), DbErr> {
+    job::Entity::update_many()
+        .col_expr(job::Column::StartedAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::StartedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn heartbeat(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    instance: &str,
+) -> Result<(), DbErr> {
+    job::Entity::update_many()
+        .col_expr(job::Column::HeartbeatAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::ClaimedBy.eq(instance))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Jobs that should be running but whose owner's lease has lapsed (or never existed).
+pub async fn orphaned(db: &impl ConnectionTrait, lease: Duration) -> Result<Vec<i32>, DbErr> {
+    let stale: DateTime<Utc> = Utc::now() - lease;
+    job::Entity::find()
+        .select_only()
+        .column(job::Column::Id)
+        .filter(
+            job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Running.as_str()]),
+        )
+        .filter(
+            job::Column::HeartbeatAt
+                .is_null()
+                .or(job::Column::HeartbeatAt.lt(stale)),
+        )
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+pub async fn is_cancel_requested(db: &impl ConnectionTrait, job_id: i32) -> Result<bool, DbErr> {
+    let flag: Option<bool> = job::Entity::find_by_id(job_id)
+        .select_only()
+        .column(job::Column::CancelRequested)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(flag.unwrap_or(true))
+}
+
+pub async fn request_cancel(db: &impl ConnectionTrait, job_id: i32) -> Result<(), DbErr> {
+    job::Entity::update_many()
+        .col_expr(job::Column::CancelRequested, Expr::value(true))
+        .filter(job::Column::Id.eq(job_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends a job: releases the lease and records the outcome.
+pub async fn finish(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    status: JobStatus,
+    error: Option<String>,
+) -> Result<(), DbErr> {
+    refresh_totals(db, job_id).await?;
+    job::ActiveModel {
+        id: Set(job_id),
+        status: Set(status.as_str().into()),
+        error_message: Set(error),
+        claimed_by: Set(None),
+        heartbeat_at: Set(None),
+        completed_at: Set(Some(Utc::now())),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Prepares a finished job to run again: only its failed, cancelled and
+/// unfinished companies go back to the queue; completed ones keep their results.
+pub async fn reset_for_retry(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    refresh_cache: bool,
+) -> Result<u64, DbErr> {
+    let requeued = company::Entity::update_many()
+        .col_expr(
+            company::Column::Status,
+            Expr::value(CompanyStatus::Pending.as_str()),
+        )
+        .col_expr(company::Column::Stage, Expr::value(Stage::Queued.as_str()))
+        .col_expr(
+            company::Column::ErrorMessage,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(company::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(company::Column::JobId.eq(job_id))
+        .filter(company::Column::Status.ne(CompanyStatus::Completed.as_str()))
+        .exec(db)
+        .await?
+        .rows_affected;
+    job::Entity::update_many()
+        .col_expr(
+            job::Column::Status,
+            Expr::value(JobStatus::Pending.as_str()),
+        )
+        .col_expr(job::Column::CancelRequested, Expr::value(false))
+        .col_expr(job::Column::RefreshCache, Expr::value(refresh_cache))
+        .col_expr(
+            job::Column::ErrorMessage,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            job::Column::CompletedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(job::Column::ClaimedBy, Expr::value(Option::<String>::None))
+        .col_expr(
+            job::Column::HeartbeatAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(job::Column::Id.eq(job_id))
+        .exec(db)
+        .await?;
+    Ok(requeued)
+}
+
+/// Dollars for Tavily credits.
+pub fn credits_cost(credits: f64) -> f64 {
+    credits * USD_PER_TAVILY_CREDIT
+}
+
+/// Gives up this instance's leases (on shutdown), so another instance or a
+/// restart resumes the jobs at once instead of waiting for the lease to lapse.
+pub async fn release_all(db: &impl ConnectionTrait, instance: &str) -> Result<u64, DbErr> {
+    Ok(job::Entity::update_many()
+        .col_expr(job::Column::ClaimedBy, Expr::value(Option::<String>::None))
+        .col_expr(
+            job::Column::HeartbeatAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(job::Column::ClaimedBy.eq(instance))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

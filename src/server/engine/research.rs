@@ -1,0 +1,143 @@
+//! Search and validation: fail closed. Only evidence the validator verified
+//! goes on to scoring; a validator error never counts as verified.
+
+use chrono::{DateTime, Utc};
+
+use super::company_task::{CompanyRun, Stop};
+use crate::{
+    domain::{
+        evidence::{self, EvidenceSource},
+        job::Stage,
+        llm_output::parse_answer,
+        prompt, query,
+        verdict::{Verdict, verdict_schema},
+    },
+    server::{
+        db::companies,
+        providers::{ChatRequest, ProviderError},
+    },
+};
+
+/// Evidence that may be scored.
+pub(super) struct Researched {
+    pub evidence: Vec<EvidenceSource>,
+    pub fetched_at: DateTime<Utc>,
+    pub cache_hit: bool,
+}
+
+fn unverified(verdict: String) -> Verdict {
+    Verdict {
+        valid: false,
+        confidence: 0.0,
+        verdict,
+        issues: vec!["unverified".into()],
+    }
+}
+
+pub(super) async fn research(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> {
+    // The research cache (a separate issue) plugs in here: a verified, unexpired
+    // entry for this company's key returns early with `cache_hit: true`.
+    let settings = run.engine.inner.settings.clone();
+    let attempts = settings.max_search_attempts.max(1);
+    let mut last: Option<Verdict> = None;
+    for attempt in 1..=attempts {
+        if attempt > 1 {
+            run.checkpoint().await?;
+            run.stage(Stage::Searching).await?;
+        }
+        let q = if attempt == 1 {
+            query::first_query(run.name(), run.website(), &run.rubric.search.keywords)
+        } else {
+            query::refined_query(
+                run.name(),
+                run.website(),
+                &run.rubric.search.refine_keywords,
+            )
+        };
+        let outcome = match run.search(&q).await {
+            Ok(outcome) => outcome,
+            Err(error @ ProviderError::Unauthorized { .. }) => {
+                return Err(Stop::Abort(format!("Stopped: {error}.")));
+            }
+            Err(error) if attempt < attempts => {
+                tracing::warn!(company = run.name(), %error, "search failed; trying again");
+                run.save_spend(Stage::Searching).await?;
+                continue;
+            }
+            Err(error) => return Err(Stop::Failed(format!("Search failed: {error}."))),
+        };
+        run.spend.credits += outcome.credits;
+        let evidence = evidence::prepare(run.name(), &outcome.sources, &settings.budget);
+        let verdict = if evidence.is_empty() {
+            run.save_spend(Stage::Searching).await?;
+            unverified("The search returned no usable sources.".into())
+        } else if !settings.validation_enabled {
+            return Ok(Researched {
+                evidence,
+                fetched_at: Utc::now(),
+                cache_hit: false,
+            });
+        } else {
+            run.checkpoint().await?;
+            run.stage(Stage::Validating).await?;
+            validate(run, &evidence).await?
+        };
+        companies::record_verdict(&run.engine.inner.db, run.company.id, &verdict, &run.spend)
+            .await?;
+        if verdict.verifies(settings.validation_threshold) {
+            return Ok(Researched {
+                evidence,
+                fetched_at: Utc::now(),
+                cache_hit: false,
+            });
+        }
+        last = Some(verdict);
+    }
+    let verdict = last.unwrap_or_else(|| unverified("No search succeeded.".into()));
+    Err(Stop::Failed(format!(
+        "Not researched: the search results do not describe {name} (validator confidence {confidence:.2} after {attempts} \
+         search{plural}): \"{verdict}\". Check the spelling, or add the company's website to the CSV.",
+        name = run.name(),
+        confidence = verdict.confidence,
+        plural = if attempts == 1 { "" } else { "es" },
+        verdict = verdict.verdict.trim(),
+    )))
+}
+
+/// Asks the validator; an unreadable answer is asked again once, and any
+/// remaining failure counts as not verified.
+async fn validate(run: &mut CompanyRun<'_>, evidence: &[EvidenceSource]) -> Result<Verdict, Stop> {
+    let settings = &run.engine.inner.settings;
+    let excerpt = evidence::render(&evidence::fit(evidence, settings.validation_chars));
+    let request = ChatRequest {
+        system: prompt::VALIDATION_SYSTEM.to_string(),
+        user: prompt::validation_user(run.name(), run.website(), &excerpt),
+        schema_name: "company_validation".into(),
+        schema: verdict_schema(),
+        temperature: 0.1,
+        max_tokens: 300,
+    };
+    let mut problem = String::new();
+    for _ in 0..2 {
+        match run.chat(&request).await {
+            Ok(response) => {
+                run.spend.validation_prompt_tokens += response.prompt_tokens as i64;
+                run.spend.validation_completion_tokens += response.completion_tokens as i64;
+                match parse_answer::<Verdict>(&response.content) {
+                    Ok(verdict) => return Ok(verdict),
+                    Err(error) => problem = error.to_string(),
+                }
+            }
+            Err(error @ ProviderError::Unauthorized { .. }) => {
+                return Err(Stop::Abort(format!("Stopped: {error}.")));
+            }
+            Err(error) => {
+                problem = error.to_string();
+                break;
+            }
+        }
+    }
+    Ok(unverified(format!(
+        "The check could not be completed ({problem}), so the results count as unverified"
+    )))
+}

@@ -1,0 +1,223 @@
+//! Upstream providers behind small traits: web search and an OpenAI-compatible LLM.
+//! The real clients speak HTTP with reqwest; the tests point them at the fake upstream.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use crate::domain::evidence::RawSource;
+
+pub mod llm;
+pub mod retry;
+pub mod tavily;
+
+/// Which upstream a failure came from, for messages that say what to fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    Search,
+    Llm,
+}
+
+impl Provider {
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::Search => "Tavily",
+            Provider::Llm => "the LLM endpoint",
+        }
+    }
+
+    pub fn key_variable(self) -> &'static str {
+        match self {
+            Provider::Search => "TAVILY_API_KEY",
+            Provider::Llm => "LLM_API_KEY",
+        }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ProviderError {
+    #[error("{} rejected the API key (HTTP {status}); check {}", provider.name(), provider.key_variable())]
+    Unauthorized { provider: Provider, status: u16 },
+    #[error("{} refused the request as too large (HTTP {status})", provider.name())]
+    TooLarge { provider: Provider, status: u16 },
+    #[error("{} answered HTTP {status}: {message}", provider.name())]
+    Status {
+        provider: Provider,
+        status: u16,
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    #[error("{} did not answer within {}s", provider.name(), after.as_secs_f64())]
+    Timeout { provider: Provider, after: Duration },
+    #[error("could not reach {}: {message}", provider.name())]
+    Transport { provider: Provider, message: String },
+    #[error("{} sent an answer that could not be read: {message}", provider.name())]
+    Malformed { provider: Provider, message: String },
+}
+
+impl ProviderError {
+    /// Worth another try: timeouts, connection problems, 429, 5xx, unreadable answers.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ProviderError::Status { status, .. } => *status == 429 || *status >= 500,
+            ProviderError::Timeout { .. }
+            | ProviderError::Transport { .. }
+            | ProviderError::Malformed { .. } => true,
+            ProviderError::Unauthorized { .. } | ProviderError::TooLarge { .. } => false,
+        }
+    }
+
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ProviderError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// What a search returned, and what it cost.
+#[derive(Debug, Clone, Default)]
+pub struct SearchOutcome {
+    pub sources: Vec<RawSource>,
+    /// Credits of every successful call, retries included.
+    pub credits: f64,
+}
+
+#[async_trait]
+pub trait SearchProvider: Send + Sync {
+    async fn search(&self, query: &str) -> Result<SearchOutcome, ProviderError>;
+}
+
+/// One structured-output chat request.
+#[derive(Debug, Clone)]
+pub struct ChatRequest {
+    pub system: String,
+    pub user: String,
+    pub schema_name: String,
+    pub schema: Value,
+    pub temperature: f32,
+    pub max_tokens: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChatResponse {
+    pub content: String,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+#[async_trait]
+pub trait LlmProvider: Send + Sync {
+    async fn chat(&self, request: &ChatRequest) -> Result<ChatResponse, ProviderError>;
+}
+
+/// An HTTP JSON API with an optional bearer key and a per-request timeout.
+pub(crate) struct JsonEndpoint {
+    provider: Provider,
+    http: reqwest::Client,
+    base_url: String,
+    api_key: Option<secrecy::SecretString>,
+    timeout: Duration,
+}
+
+impl JsonEndpoint {
+    pub(crate) fn new(
+        provider: Provider,
+        base_url: &str,
+        api_key: Option<secrecy::SecretString>,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            provider,
+            http: reqwest::Client::builder()
+                .timeout(timeout)
+                .build()
+                .expect("a reqwest client with a timeout builds"),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            api_key,
+            timeout,
+        }
+    }
+
+    /// POSTs `body` to `{base_url}{path}` and reads the JSON answer.
+    pub(crate) async fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Value,
+    ) -> Result<T, ProviderError> {
+        use secrecy::ExposeSecret;
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base_url))
+            .json(body);
+        if let Some(key) = &self.api_key {
+            request = request.bearer_auth(key.expose_secret());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_error(self.provider, self.timeout, e))?;
+        if !response.status().is_success() {
+            return Err(status_error(self.provider, response).await);
+        }
+        response
+            .json()
+            .await
+            .map_err(|e| transport_error(self.provider, self.timeout, e))
+    }
+}
+
+/// Turns a reqwest failure into a [`ProviderError`].
+pub(crate) fn transport_error(
+    provider: Provider,
+    timeout: Duration,
+    error: reqwest::Error,
+) -> ProviderError {
+    if error.is_timeout() {
+        ProviderError::Timeout {
+            provider,
+            after: timeout,
+        }
+    } else if error.is_decode() || error.is_body() {
+        ProviderError::Malformed {
+            provider,
+            message: error.without_url().to_string(),
+        }
+    } else {
+        ProviderError::Transport {
+            provider,
+            message: error.without_url().to_string(),
+        }
+    }
+}
+
+/// Classifies a non-success HTTP answer. The body is kept short and never echoes headers.
+pub(crate) async fn status_error(provider: Provider, response: reqwest::Response) -> ProviderError {
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| Duration::from_secs_f64(s.min(120.0)));
+    let body = response.text().await.unwrap_or_default();
+    let message: String = body.chars().take(300).collect();
+    match status {
+        401 | 403 => ProviderError::Unauthorized { provider, status },
+        413 => ProviderError::TooLarge { provider, status },
+        400 if message.to_lowercase().contains("too large")
+            || message.to_lowercase().contains("too long")
+            || message.to_lowercase().contains("context length") =>
+        {
+            ProviderError::TooLarge { provider, status }
+        }
+        _ => ProviderError::Status {
+            provider,
+            status,
+            message,
+            retry_after,
+        },
+    }
+}

@@ -1,0 +1,140 @@
+//! Kill -9 in the middle of a job, start again: the job resumes, nothing is
+//! stuck, and no company whose result was stored is researched or charged again.
+
+use std::{
+    collections::HashMap,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use territory_planner::server::{
+    db::{self, companies, jobs},
+    fake_upstream::{FakeConfig, FakeUpstream},
+};
+
+use crate::{
+    engine::{V1_SAMPLE, new_job},
+    helpers::{TestDatabase, backends, server_command},
+};
+
+fn start_server(database_url: &str, fake: &FakeUpstream) -> Child {
+    server_command()
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", database_url)
+        .env("TAVILY_BASE_URL", fake.search_url())
+        .env("LLM_BASE_URL", fake.llm_url())
+        .env("JOB_LEASE_SECS", "1")
+        .env("SEARCH_CONCURRENCY", "2")
+        .env("LLM_CONCURRENCY", "2")
+        .env("RETRY_BASE_DELAY_SECS", "0.02")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server starts")
+}
+
+#[tokio::test]
+async fn a_killed_server_resumes_its_jobs_without_charging_twice() {
+    for backend in backends() {
+        let database = TestDatabase::new(backend).await;
+        let conn = db::connect_and_migrate(&database.url).await.unwrap();
+        let fake = FakeUpstream::start(
+            FakeConfig {
+                search_latency: (Duration::from_millis(50), Duration::from_millis(150)),
+                llm_latency: (Duration::from_millis(50), Duration::from_millis(150)),
+                ..FakeConfig::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        // The job is written to the database; a server picks it up by itself.
+        let job = jobs::create(&conn, new_job("iaas", &V1_SAMPLE))
+            .await
+            .unwrap();
+
+        let mut first = start_server(&database.url, &fake);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let done = companies::for_job(&conn, job.id)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|c| c.status == "completed")
+                .count();
+            if done >= 4 {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the first server never made progress"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        first.kill().unwrap();
+        first.wait().unwrap();
+
+        let before: HashMap<i32, (String, Option<i32>, f64)> = companies::for_job(&conn, job.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.status == "completed")
+            .map(|c| (c.id, (c.name.clone(), c.score_total, c.tavily_credits)))
+            .collect();
+        assert!(before.len() < V1_SAMPLE.len(), "killed mid-job");
+        let killed_job = jobs::find(&conn, job.id).await.unwrap().unwrap();
+        assert_eq!(
+            killed_job.status, "running",
+            "a killed server leaves the job running"
+        );
+
+        let mut second = start_server(&database.url, &fake);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+        let finished = loop {
+            let row = jobs::find(&conn, job.id).await.unwrap().unwrap();
+            if row.status != "running" && row.status != "pending" {
+                break row;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the job was not resumed ({})",
+                row.status
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let _ = Command::new("kill")
+            .args(["-TERM", &second.id().to_string()])
+            .status();
+        let _ = second.wait();
+
+        assert_eq!(finished.status, "completed", "{backend:?}");
+        let rows = companies::for_job(&conn, job.id).await.unwrap();
+        assert!(
+            rows.iter().all(|c| c.status == "completed"),
+            "every company completed after the resume"
+        );
+        for (id, (name, score, credits)) in &before {
+            let calls = fake.calls_for(name);
+            assert_eq!(
+                (calls.searches, calls.scorings),
+                (1, 1),
+                "{name} was researched again after its result was stored"
+            );
+            let row = rows.iter().find(|c| c.id == *id).unwrap();
+            assert_eq!(
+                (&row.score_total, row.tavily_credits),
+                (score, *credits),
+                "{name} was rewritten"
+            );
+        }
+        let credits: f64 = rows.iter().map(|c| c.tavily_credits).sum();
+        assert_eq!(finished.tavily_credits, credits);
+        assert_eq!(
+            credits,
+            2.0 * fake.stats().total.searches as f64,
+            "every search is accounted for"
+        );
+        conn.close().await.ok();
+    }
+}
