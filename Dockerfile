@@ -40,6 +40,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=builder /src/target/release/territory_planner /app/territory_planner
 COPY --from=builder /src/target/site /app/site
+COPY --from=builder /src/rubrics /app/rubrics
 RUN mkdir -p /app/data && chown app:app /app/data
 USER app
 
@@ -48,6 +49,7 @@ ENV LEPTOS_OUTPUT_NAME=territory_planner \
     LEPTOS_SITE_PKG_DIR=pkg \
     LEPTOS_SITE_ADDR=0.0.0.0:3000 \
     LEPTOS_ENV=PROD \
+    RUBRICS_DIR=/app/rubrics \
     DATABASE_URL=sqlite:///app/data/territory_planner.db \
     LOG_FORMAT=json \
     RUST_LOG=info

@@ -106,5 +106,10 @@ e2e: tools browser
 test: tools browser fmt lint unit e2e
 	@echo ">> all checks passed"
 
+# The pipeline benchmark (release build): N companies through the fake upstream.
+BENCH_COMPANIES ?= 1000
+bench: toolchain
+	cargo run --release --features ssr --bin bench -- --companies $(BENCH_COMPANIES)
+
 clean-data:
 	rm -rf data

@@ -47,3 +47,8 @@ test("the health endpoint reports a connected database", async ({ request }) => 
   expect(body.status).toBe("healthy");
   expect(body.services.database).toBe("connected");
 });
+
+test("the e2e server runs in demo mode and says so", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("status").filter({ hasText: "Demo mode." })).toBeVisible();
+});

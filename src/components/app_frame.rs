@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use super::hydration_marker::HydrationMarker;
+use super::{demo_banner::DemoBanner, hydration_marker::HydrationMarker};
 
 /// One entry of the main navigation.
 struct NavItem {
@@ -96,6 +96,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
                     {links}
                 </div>
             </nav>
+            <DemoBanner />
             <main class="mx-auto max-w-7xl px-4 py-8">{children()}</main>
         </div>
     }

@@ -2,6 +2,8 @@
 //! names and search queries, the evidence budget, job and company states.
 
 pub mod company_name;
+pub mod csv_export;
+pub mod csv_input;
 pub mod evidence;
 pub mod job;
 pub mod llm_output;
@@ -10,3 +12,4 @@ pub mod query;
 pub mod rubric;
 pub mod score;
 pub mod verdict;
+pub mod views;

@@ -79,6 +79,8 @@ pub struct Config {
     pub retry_base_delay: Duration,
     pub llm_usd_per_million_prompt_tokens: f64,
     pub llm_usd_per_million_completion_tokens: f64,
+    pub max_upload_bytes: usize,
+    pub max_companies_per_job: usize,
 }
 
 /// Reads variables through a lookup function, so tests can pass a map.
@@ -351,6 +353,23 @@ impl Config {
                 &[],
                 0.75,
                 price,
+            )?,
+            max_upload_bytes: vars.parse(
+                "MAX_UPLOAD_MB",
+                &["MAX_CSV_SIZE_MB"],
+                10_000_000,
+                |v| match v.parse::<usize>() {
+                    Ok(n) if (1..=500).contains(&n) => Ok(n * 1_000_000),
+                    _ => Err(format!(
+                        "must be a number of megabytes from 1 to 500, got {v:?}"
+                    )),
+                },
+            )?,
+            max_companies_per_job: vars.parse(
+                "MAX_COMPANIES_PER_JOB",
+                &[],
+                5_000,
+                positive_count,
             )?,
         })
     }

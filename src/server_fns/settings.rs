@@ -57,3 +57,11 @@ pub async fn get_settings() -> Result<SettingsSummary, AppError> {
     let state = expect_context::<crate::server::state::AppState>();
     Ok(state.settings_summary())
 }
+
+/// Whether research runs on the built-in sample data (no keys configured).
+#[server(endpoint = "demo_mode")]
+#[tracing::instrument]
+pub async fn demo_mode() -> Result<bool, AppError> {
+    let state = expect_context::<crate::server::state::AppState>();
+    Ok(state.demo_upstream.is_some())
+}

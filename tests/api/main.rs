@@ -6,4 +6,5 @@ mod engine;
 mod health;
 mod helpers;
 mod pages;
+mod rest;
 mod restart;

@@ -64,3 +64,35 @@ async fn keys_never_reach_the_browser() {
         assert!(!text.contains("TOPSECRET"), "a key leaked: {text}");
     }
 }
+
+#[tokio::test]
+async fn demo_mode_is_announced_only_without_configured_upstreams() {
+    let demo = spawn_app(Backend::Sqlite).await;
+    let html = demo
+        .client
+        .get(demo.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Demo mode."), "{html}");
+
+    let live = crate::helpers::spawn_app_with_fake(
+        Backend::Sqlite,
+        territory_planner::server::fake_upstream::FakeConfig::default(),
+        &[],
+    )
+    .await;
+    let html = live
+        .client
+        .get(live.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("Demo mode."));
+}

@@ -1,11 +1,34 @@
-//! The REST API (plain axum routes under /api).
+//! The REST API (plain axum routes under /api), compatible with v1's scripts.
 
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+};
 
 use super::state::AppState;
 
+pub mod error;
+pub mod events;
+pub mod export;
 pub mod health;
+pub mod jobs;
+pub mod upload;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/health", get(health::health))
+pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
+    Router::new()
+        .route("/api/health", get(health::health))
+        .route(
+            "/api/jobs/upload",
+            post(jobs::upload).layer(DefaultBodyLimit::max(max_upload_bytes + 64 * 1024)),
+        )
+        .route("/api/jobs/single", post(jobs::single))
+        .route("/api/jobs", get(jobs::list))
+        .route("/api/jobs/", get(jobs::list))
+        .route("/api/jobs/{id}", get(jobs::detail).delete(jobs::delete))
+        .route("/api/jobs/{id}/progress", get(jobs::progress))
+        .route("/api/jobs/{id}/start", post(jobs::start))
+        .route("/api/jobs/{id}/cancel", post(jobs::cancel))
+        .route("/api/jobs/{id}/export", get(jobs::export))
+        .route("/api/jobs/{id}/events", get(events::events))
 }

@@ -385,3 +385,40 @@ pub async fn release_all(db: &impl ConnectionTrait, instance: &str) -> Result<u6
         .await?
         .rows_affected)
 }
+
+/// A page of jobs, newest first, and how many match the filters.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    skip: u64,
+    limit: u64,
+    submitted_by: Option<&str>,
+    job_type: Option<&str>,
+) -> Result<(Vec<job::Model>, u64), DbErr> {
+    use sea_orm::{PaginatorTrait, QueryOrder};
+    let mut query = job::Entity::find();
+    if let Some(who) = submitted_by {
+        query = query.filter(job::Column::SubmittedBy.eq(who));
+    }
+    if let Some(kind) = job_type {
+        query = query.filter(job::Column::TargetType.eq(kind));
+    }
+    let total = query.clone().count(db).await?;
+    let page = query
+        .order_by_desc(job::Column::CreatedAt)
+        .order_by_desc(job::Column::Id)
+        .offset(skip)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((page, total))
+}
+
+/// Deletes a job and its companies.
+pub async fn delete(db: &impl ConnectionTrait, job_id: i32) -> Result<(), DbErr> {
+    company::Entity::delete_many()
+        .filter(company::Column::JobId.eq(job_id))
+        .exec(db)
+        .await?;
+    job::Entity::delete_by_id(job_id).exec(db).await?;
+    Ok(())
+}

@@ -6,6 +6,7 @@ use std::time::Duration;
 pub mod companies;
 pub mod entities;
 pub mod jobs;
+pub mod views;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};

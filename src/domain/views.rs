@@ -1,0 +1,120 @@
+//! What the API and the pages show of jobs and companies. v1's field names are
+//! kept (`job_type`, `gpu_use_case_tier`, `score_total`, …) so its scripts keep
+//! working; the new fields come on top.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{evidence::EvidenceSource, score::SubScore};
+
+/// A job without `last_activity_at` for this long while running counts as stalled.
+pub const STALL_AFTER_SECS: i64 = 300;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobView {
+    pub id: i32,
+    pub name: String,
+    pub job_type: String,
+    pub status: String,
+    pub total_companies: i32,
+    pub completed_companies: i32,
+    pub failed_companies: i32,
+    pub cancelled_companies: i32,
+    pub pending_companies: i32,
+    pub progress_percent: f64,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub last_activity_at: Option<DateTime<Utc>>,
+    pub original_filename: Option<String>,
+    pub submitted_by: String,
+    pub total_tavily_credits: f64,
+    pub total_cost_usd: f64,
+    pub cache_hits: i32,
+    pub cache_misses: i32,
+    pub validation_prompt_tokens: i64,
+    pub validation_completion_tokens: i64,
+    pub scoring_prompt_tokens: i64,
+    pub scoring_completion_tokens: i64,
+    pub error_message: Option<String>,
+    pub cancel_requested: bool,
+    pub stalled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyView {
+    pub id: i32,
+    pub job_id: i32,
+    pub name: String,
+    pub website: Option<String>,
+    pub status: String,
+    pub stage: String,
+    pub description: Option<String>,
+    pub employee_count: Option<String>,
+    pub total_funding: Option<String>,
+    pub funding_millions: Option<f64>,
+    pub last_round: Option<String>,
+    pub investors: Vec<String>,
+    pub headquarters: Option<String>,
+    pub founded_year: Option<i32>,
+    pub industry: Option<String>,
+    pub business_model: Option<String>,
+    pub gpu_use_case_tier: Option<String>,
+    pub gpu_use_case_label: Option<String>,
+    pub gpu_analysis_reasoning: Option<String>,
+    pub signals_positive: Vec<String>,
+    pub signals_negative: Vec<String>,
+    pub score_gpu_use_case: Option<i32>,
+    pub score_scale_budget: Option<i32>,
+    pub score_growth_signals: Option<i32>,
+    pub score_confidence: Option<i32>,
+    pub score_total: Option<i32>,
+    /// Per criterion (use_case, scale_budget, growth, confidence): points, choices, cited sources.
+    pub score_breakdown: Option<std::collections::BTreeMap<String, SubScore>>,
+    pub priority_tier: Option<String>,
+    pub recommended_action: Option<String>,
+    pub error_message: Option<String>,
+    pub cache_hit: bool,
+    pub evidence_fetched_at: Option<DateTime<Utc>>,
+    pub validation_confidence: Option<f64>,
+    pub validation_verdict: Option<String>,
+    pub sources: Vec<EvidenceSource>,
+    pub search_attempts: i32,
+    pub tavily_credits_used: f64,
+    pub tavily_response_time: f64,
+    pub llm_tokens_used: i64,
+    pub llm_response_time: f64,
+    pub cost_usd: f64,
+    pub researched_at: Option<DateTime<Utc>>,
+}
+
+/// Ranks companies: by score (highest first), unscored last, then by name.
+pub fn rank(companies: &mut [CompanyView]) {
+    companies.sort_by(|a, b| {
+        b.score_total
+            .unwrap_or(-1)
+            .cmp(&a.score_total.unwrap_or(-1))
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
+}
+
+/// Percentage of finished companies, one decimal, 0 for an empty job.
+pub fn progress_percent(finished: i32, total: i32) -> f64 {
+    if total <= 0 {
+        0.0
+    } else {
+        (f64::from(finished) * 1000.0 / f64::from(total)).round() / 10.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_is_rounded_to_one_decimal() {
+        assert_eq!(progress_percent(1, 3), 33.3);
+        assert_eq!(progress_percent(0, 0), 0.0);
+        assert_eq!(progress_percent(25, 25), 100.0);
+    }
+}

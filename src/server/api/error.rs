@@ -1,0 +1,67 @@
+//! The REST API's error: a status and `{"detail": "..."}` that says what to fix.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+use crate::{domain::csv_input::CsvError, server::engine::EngineError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("Something went wrong on the server; the details are in its log.")]
+    Internal,
+}
+
+impl ApiError {
+    pub fn internal(context: &str, error: impl std::fmt::Display) -> Self {
+        tracing::error!(%error, "{context}");
+        ApiError::Internal
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        ApiError::internal("database error", error)
+    }
+}
+
+impl From<EngineError> for ApiError {
+    fn from(error: EngineError) -> Self {
+        match error {
+            EngineError::JobNotFound(_) => ApiError::NotFound("Job not found".into()),
+            EngineError::AlreadyRunning(_) => ApiError::BadRequest("Job is already running".into()),
+            EngineError::NotRunning(_) => ApiError::BadRequest("Job is not running".into()),
+            EngineError::UnknownTargetType { .. } | EngineError::NoCompanies => {
+                ApiError::BadRequest(error.to_string())
+            }
+            EngineError::Database(error) => error.into(),
+        }
+    }
+}
+
+impl From<CsvError> for ApiError {
+    fn from(error: CsvError) -> Self {
+        ApiError::BadRequest(error.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        (status, Json(json!({"detail": self.to_string()}))).into_response()
+    }
+}

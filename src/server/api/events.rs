@@ -1,0 +1,64 @@
+//! GET /api/jobs/{id}/events: server-sent events. A snapshot first, then one
+//! event per company stage change and per job status change, with keep-alives.
+//! A reconnecting browser (or one that fell behind) gets a fresh snapshot.
+
+use std::{convert::Infallible, time::Duration};
+
+use axum::{
+    extract::{Path, State},
+    response::sse::{Event, KeepAlive, Sse},
+};
+use futures::{Stream, StreamExt, stream};
+use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
+
+use super::{error::ApiError, jobs::load_detail};
+use crate::{domain::job::ProgressEvent, server::state::AppState};
+
+async fn snapshot(state: &AppState, id: i32) -> Event {
+    match load_detail(state, id).await {
+        Ok(detail) => Event::default()
+            .event("snapshot")
+            .json_data(&detail)
+            .unwrap_or_default(),
+        Err(_) => Event::default()
+            .event("error")
+            .data("the job could not be loaded"),
+    }
+}
+
+pub async fn events(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    // Subscribe before the snapshot, so nothing between the two is lost.
+    let updates = BroadcastStream::new(state.engine.subscribe());
+    let first = snapshot(&state, id).await;
+    load_detail(&state, id).await?;
+    let follow = updates.filter_map(move |item| {
+        let state = state.clone();
+        async move {
+            match item {
+                Ok(event) if event.job_id() == id => {
+                    let name = match event {
+                        ProgressEvent::Company { .. } => "company",
+                        ProgressEvent::Job { .. } => "job",
+                    };
+                    Some(
+                        Event::default()
+                            .event(name)
+                            .json_data(&event)
+                            .unwrap_or_default(),
+                    )
+                }
+                Ok(_) => None,
+                Err(BroadcastStreamRecvError::Lagged(_)) => Some(snapshot(&state, id).await),
+            }
+        }
+    });
+    let stream = stream::once(async move { first }).chain(follow).map(Ok);
+    Ok(Sse::new(stream).keep_alive(
+        KeepAlive::new()
+            .interval(Duration::from_secs(15))
+            .text("keep-alive"),
+    ))
+}

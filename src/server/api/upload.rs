@@ -1,0 +1,75 @@
+//! Turning an uploaded file into text: UTF-8 (with or without BOM), UTF-16
+//! with a BOM, or Windows-1252/Latin-1, converted and said so.
+
+use super::error::ApiError;
+
+/// The file's text and, when it was converted, from what.
+pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::BadRequest(
+            "The file is empty. Upload a CSV with one company name per row.".into(),
+        ));
+    }
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _, had_errors) = encoding.decode(bytes);
+        if had_errors {
+            return Err(ApiError::BadRequest(format!(
+                "The file starts like {} but is not valid {}. Save it as UTF-8 CSV.",
+                encoding.name(),
+                encoding.name()
+            )));
+        }
+        let converted = (encoding != encoding_rs::UTF_8).then_some(encoding.name());
+        return Ok((text.into_owned(), converted));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((text.to_string(), None)),
+        Err(_) if bytes.contains(&0) => Err(ApiError::BadRequest(
+            "The file is not text (it contains NUL bytes). Upload a CSV saved as UTF-8.".into(),
+        )),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Ok((text.into_owned(), Some("Windows-1252 (Latin-1)")))
+        }
+    }
+}
+
+/// Accepts CSV (and plain text) file names, case-insensitively.
+pub fn check_file_name(name: &str) -> Result<(), ApiError> {
+    let lower = name.to_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".txt") || lower.ends_with(".tsv") {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "File must be a CSV (.csv); got {name:?}. In Excel use Save As > CSV UTF-8."
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_are_read_or_converted() {
+        assert_eq!(
+            decode("name\nAcme\n".as_bytes()).unwrap(),
+            ("name\nAcme\n".into(), None)
+        );
+        let latin1 = b"name\nSoci\xe9t\xe9 G\xe9n\xe9rale\n";
+        let (text, from) = decode(latin1).unwrap();
+        assert_eq!(text, "name\nSociété Générale\n");
+        assert!(from.unwrap().contains("1252"));
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("name\nAcme".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&utf16).unwrap().0, "name\nAcme");
+        assert!(decode(b"").is_err());
+        assert!(decode(b"\x00\x01\xff\xfe\x00").is_err());
+    }
+
+    #[test]
+    fn file_names_are_checked_case_insensitively() {
+        assert!(check_file_name("Prospects.CSV").is_ok());
+        assert!(check_file_name("prospects.xlsx").is_err());
+    }
+}
