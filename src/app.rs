@@ -3,13 +3,14 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::components::app_frame::AppFrame;
 use crate::pages::{
-    cache::CachePage, dashboard::DashboardPage, not_found::NotFound, settings::SettingsPage,
+    cache::CachePage, dashboard::DashboardPage, job::JobPage, not_found::NotFound,
+    settings::SettingsPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,6 +43,7 @@ pub fn App() -> impl IntoView {
             <AppFrame>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=DashboardPage />
+                    <Route path=(StaticSegment("jobs"), ParamSegment("id")) view=JobPage />
                     <Route path=StaticSegment("cache") view=CachePage />
                     <Route path=StaticSegment("settings") view=SettingsPage />
                 </Routes>

@@ -4,6 +4,8 @@
 //! hydrating wasm bundle). Server-only code lives in `server`, behind the `ssr`
 //! feature at module level.
 
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod components;
 pub mod domain;

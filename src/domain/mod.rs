@@ -11,5 +11,6 @@ pub mod prompt;
 pub mod query;
 pub mod rubric;
 pub mod score;
+pub mod table;
 pub mod verdict;
 pub mod views;

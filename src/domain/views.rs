@@ -88,6 +88,50 @@ pub struct CompanyView {
     pub researched_at: Option<DateTime<Utc>>,
 }
 
+/// A job with its companies, ranked. The job's fields are at the top level (v1's shape).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobDetail {
+    #[serde(flatten)]
+    pub job: JobView,
+    pub companies: Vec<CompanyView>,
+}
+
+/// A page of jobs and how many match the filters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobPage {
+    pub jobs: Vec<JobView>,
+    pub total: u64,
+}
+
+/// What the pages need to know of a rubric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetTypeView {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    /// Labels and maxima of use_case, scale_budget, growth, confidence.
+    pub criteria: Vec<(String, u32)>,
+    /// Display label per priority tier (HOT, WARM, WATCH, COLD).
+    pub priority_labels: Vec<(String, String)>,
+}
+
+/// What an uploaded file holds and would cost, before anything starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UploadPreview {
+    pub file_name: String,
+    pub rows_read: usize,
+    pub blank: usize,
+    pub duplicates: usize,
+    pub too_long: usize,
+    pub companies: usize,
+    pub already_cached: usize,
+    pub to_research: usize,
+    pub estimated_credits: f64,
+    pub estimated_usd: f64,
+    pub converted_from: Option<String>,
+    pub sample: Vec<String>,
+}
+
 /// Ranks companies: by score (highest first), unscored last, then by name.
 pub fn rank(companies: &mut [CompanyView]) {
     companies.sort_by(|a, b| {

@@ -1,25 +1,28 @@
 use leptos::prelude::*;
 
-use crate::components::page_header::PageHeader;
+use crate::{
+    components::{job_list::JobList, new_job::NewJob, page_header::PageHeader},
+    server_fns::jobs::target_types,
+};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    let types = Resource::new(|| (), |_| target_types());
     view! {
         <PageHeader
             title="Dashboard"
             subtitle="Upload a CSV of prospect companies, watch them get researched live, and leave with a ranked list."
         />
-        <section class="grid gap-6 md:grid-cols-3">
-            <div class="rounded-lg border border-dashed border-slate-300 bg-white p-6 md:col-span-1">
-                <h2 class="font-medium text-slate-800">"New research job"</h2>
-                <p class="mt-2 text-sm text-slate-600">
-                    "CSV upload and single-company lookup arrive with the research engine."
-                </p>
-            </div>
-            <div class="rounded-lg border border-slate-200 bg-white p-6 md:col-span-2">
-                <h2 class="font-medium text-slate-800">"Research jobs"</h2>
-                <p class="mt-2 text-sm text-slate-600">"No jobs yet."</p>
-            </div>
-        </section>
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+            {move || types.get().map(|result| match result {
+                Ok(types) => view! {
+                    <div class="grid gap-6 lg:grid-cols-3">
+                        <div class="lg:col-span-1"><NewJob target_types=types.clone() /></div>
+                        <div class="lg:col-span-2"><JobList target_types=types /></div>
+                    </div>
+                }.into_any(),
+                Err(error) => view! { <p role="alert" class="text-sm text-red-700">{error.to_string()}</p> }.into_any(),
+            })}
+        </Suspense>
     }
 }

@@ -2,5 +2,6 @@
 
 pub mod cache;
 pub mod dashboard;
+pub mod job;
 pub mod not_found;
 pub mod settings;

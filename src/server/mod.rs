@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod engine;
 pub mod fake_upstream;
+pub mod intake;
 pub mod providers;
 pub mod rubrics;
 pub mod startup;

@@ -2,4 +2,5 @@
 //! domain or server layer, and maps failures to a user-facing [`error::AppError`].
 
 pub mod error;
+pub mod jobs;
 pub mod settings;

@@ -48,6 +48,15 @@ impl From<EngineError> for ApiError {
     }
 }
 
+impl From<crate::server::intake::IntakeError> for ApiError {
+    fn from(error: crate::server::intake::IntakeError) -> Self {
+        match error {
+            crate::server::intake::IntakeError::BadRequest(m) => ApiError::BadRequest(m),
+            crate::server::intake::IntakeError::TooLarge(m) => ApiError::TooLarge(m),
+        }
+    }
+}
+
 impl From<CsvError> for ApiError {
     fn from(error: CsvError) -> Self {
         ApiError::BadRequest(error.to_string())
@@ -63,5 +72,16 @@ impl IntoResponse for ApiError {
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         };
         (status, Json(json!({"detail": self.to_string()}))).into_response()
+    }
+}
+
+impl From<ApiError> for crate::server_fns::error::AppError {
+    fn from(error: ApiError) -> Self {
+        use crate::server_fns::error::AppError;
+        match error {
+            ApiError::BadRequest(m) | ApiError::TooLarge(m) => AppError::BadRequest(m),
+            ApiError::NotFound(m) => AppError::NotFound(m),
+            ApiError::Internal => AppError::Internal,
+        }
     }
 }

@@ -1,8 +1,11 @@
 //! The CSV export: every field a rep needs, the rubric's own column names,
 //! formula-safe cells; all companies or the current filter.
 
-use super::jobs::JobDetail;
-use crate::domain::{csv_export, rubric::Rubric, views::CompanyView};
+use crate::domain::{
+    csv_export,
+    rubric::Rubric,
+    views::{CompanyView, JobDetail},
+};
 
 #[derive(Debug, Default)]
 pub struct Filter {

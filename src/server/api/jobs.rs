@@ -6,19 +6,15 @@ use axum::{
     http::header,
     response::IntoResponse,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{
-    error::ApiError,
-    upload::{check_file_name, decode},
-};
+use super::error::ApiError;
 use crate::{
     domain::{
         company_name::{CompanyName, NameError, website_host},
-        csv_input,
         job::JobStatus,
-        views::{CompanyView, JobView, rank},
+        views::{CompanyView, JobDetail, JobPage, JobView, rank},
     },
     server::{
         db::{
@@ -26,6 +22,7 @@ use crate::{
             jobs::{self, NewCompany, NewJob},
             views::{company_view, job_view},
         },
+        intake::{read_upload, too_large},
         state::AppState,
     },
 };
@@ -89,10 +86,7 @@ pub async fn upload(
         let file_name = field.file_name().map(str::to_string);
         let bytes = field.bytes().await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge(format!(
-                    "The file is larger than {} MB. Split it into smaller files.",
-                    limit / 1_000_000
-                ))
+                ApiError::TooLarge(too_large(limit))
             } else {
                 ApiError::BadRequest(format!("The upload could not be read: {e}"))
             }
@@ -116,16 +110,13 @@ pub async fn upload(
     let (file_name, bytes) = file.ok_or_else(|| {
         ApiError::BadRequest("Attach the CSV as the multipart field \"file\".".into())
     })?;
-    check_file_name(&file_name)?;
-    if bytes.len() > limit {
-        return Err(ApiError::TooLarge(format!(
-            "The file is larger than {} MB. Split it into smaller files.",
-            limit / 1_000_000
-        )));
-    }
     let target_type = target(&state, &params)?;
-    let (text, converted) = decode(&bytes)?;
-    let parsed = csv_input::parse(&text, state.config.max_companies_per_job)?;
+    let (parsed, converted) = read_upload(
+        &file_name,
+        &bytes,
+        limit,
+        state.config.max_companies_per_job,
+    )?;
     if let Some(from) = converted {
         tracing::info!(file = %file_name, from, "converted an uploaded CSV to UTF-8");
     }
@@ -198,17 +189,11 @@ pub struct ListParams {
     pub job_type: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct JobList {
-    pub jobs: Vec<JobView>,
-    pub total: u64,
-}
-
 /// GET /api/jobs
 pub async fn list(
     State(state): State<AppState>,
     Query(params): Query<ListParams>,
-) -> Result<Json<JobList>, ApiError> {
+) -> Result<Json<JobPage>, ApiError> {
     let job_type = params.job_type.as_deref().filter(|t| !t.is_empty());
     if let Some(kind) = job_type
         && state.engine.rubrics().get(kind).is_none()
@@ -224,7 +209,7 @@ pub async fn list(
         job_type,
     )
     .await?;
-    Ok(Json(JobList {
+    Ok(Json(JobPage {
         jobs: rows.iter().map(job_view).collect(),
         total,
     }))
@@ -237,13 +222,6 @@ async fn find_job(
     jobs::find(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::NotFound("Job not found".into()))
-}
-
-#[derive(Debug, Serialize)]
-pub struct JobDetail {
-    #[serde(flatten)]
-    pub job: JobView,
-    pub companies: Vec<CompanyView>,
 }
 
 pub async fn load_detail(state: &AppState, id: i32) -> Result<JobDetail, ApiError> {

@@ -13,7 +13,6 @@ pub mod events;
 pub mod export;
 pub mod health;
 pub mod jobs;
-pub mod upload;
 
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()

@@ -187,15 +187,36 @@ impl Engine {
         }
         let engine = self.clone();
         tokio::spawn(async move {
-            if let Err(error) = runner::run_job(&engine, job_id).await {
-                tracing::error!(job_id, %error, "job runner stopped with a database error; the job will be resumed");
+            loop {
+                if let Err(error) = runner::run_job(&engine, job_id).await {
+                    tracing::error!(job_id, %error, "job runner stopped with a database error; the job will be resumed");
+                }
+                engine
+                    .inner
+                    .running
+                    .lock()
+                    .expect("running set")
+                    .remove(&job_id);
+                // A retry that arrived while this run was finishing finds the job
+                // pending again: run it now rather than leave it waiting.
+                let pending = jobs::find(&engine.inner.db, job_id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|job| {
+                        job.status == crate::domain::job::JobStatus::Pending.as_str()
+                    });
+                if !pending
+                    || !engine
+                        .inner
+                        .running
+                        .lock()
+                        .expect("running set")
+                        .insert(job_id)
+                {
+                    break;
+                }
             }
-            engine
-                .inner
-                .running
-                .lock()
-                .expect("running set")
-                .remove(&job_id);
         });
     }
 
@@ -234,7 +255,7 @@ impl Engine {
             .await?
             .ok_or(EngineError::JobNotFound(job_id))?;
         if job.status == crate::domain::job::JobStatus::Running.as_str()
-            || self.is_running_here(job_id)
+            || job.status == crate::domain::job::JobStatus::Pending.as_str()
         {
             return Err(EngineError::AlreadyRunning(job_id));
         }

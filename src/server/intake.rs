@@ -1,19 +1,54 @@
-//! Turning an uploaded file into text: UTF-8 (with or without BOM), UTF-16
-//! with a BOM, or Windows-1252/Latin-1, converted and said so.
+//! Turning an uploaded file into companies: the file name and size are
+//! checked, the text decoded (UTF-8 with or without BOM, UTF-16 with a BOM,
+//! or Windows-1252/Latin-1, converted and said so) and the CSV read. Shared by
+//! the REST upload and the dashboard's server functions.
 
-use super::error::ApiError;
+use crate::domain::csv_input::{self, ParsedCsv};
+
+/// A file that cannot become a job, with what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IntakeError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    TooLarge(String),
+}
+
+/// Reads an uploaded file within the configured limits.
+pub fn read_upload(
+    file_name: &str,
+    bytes: &[u8],
+    max_bytes: usize,
+    max_companies: usize,
+) -> Result<(ParsedCsv, Option<&'static str>), IntakeError> {
+    check_file_name(file_name)?;
+    if bytes.len() > max_bytes {
+        return Err(IntakeError::TooLarge(too_large(max_bytes)));
+    }
+    let (text, converted) = decode(bytes)?;
+    let parsed = csv_input::parse(&text, max_companies)
+        .map_err(|e| IntakeError::BadRequest(e.to_string()))?;
+    Ok((parsed, converted))
+}
+
+pub fn too_large(max_bytes: usize) -> String {
+    format!(
+        "The file is larger than {} MB. Split it into smaller files.",
+        max_bytes / 1_000_000
+    )
+}
 
 /// The file's text and, when it was converted, from what.
-pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), ApiError> {
+pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), IntakeError> {
     if bytes.is_empty() {
-        return Err(ApiError::BadRequest(
+        return Err(IntakeError::BadRequest(
             "The file is empty. Upload a CSV with one company name per row.".into(),
         ));
     }
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _, had_errors) = encoding.decode(bytes);
         if had_errors {
-            return Err(ApiError::BadRequest(format!(
+            return Err(IntakeError::BadRequest(format!(
                 "The file starts like {} but is not valid {}. Save it as UTF-8 CSV.",
                 encoding.name(),
                 encoding.name()
@@ -24,7 +59,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), ApiError> 
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok((text.to_string(), None)),
-        Err(_) if bytes.contains(&0) => Err(ApiError::BadRequest(
+        Err(_) if bytes.contains(&0) => Err(IntakeError::BadRequest(
             "The file is not text (it contains NUL bytes). Upload a CSV saved as UTF-8.".into(),
         )),
         Err(_) => {
@@ -35,12 +70,12 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), ApiError> 
 }
 
 /// Accepts CSV (and plain text) file names, case-insensitively.
-pub fn check_file_name(name: &str) -> Result<(), ApiError> {
+pub fn check_file_name(name: &str) -> Result<(), IntakeError> {
     let lower = name.to_lowercase();
     if lower.ends_with(".csv") || lower.ends_with(".txt") || lower.ends_with(".tsv") {
         Ok(())
     } else {
-        Err(ApiError::BadRequest(format!(
+        Err(IntakeError::BadRequest(format!(
             "File must be a CSV (.csv); got {name:?}. In Excel use Save As > CSV UTF-8."
         )))
     }

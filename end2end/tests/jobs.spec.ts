@@ -1,0 +1,117 @@
+import { readFileSync } from "node:fs";
+import { test, expect, hydrated } from "./fixtures";
+
+const V1_SAMPLE = [
+  "Cursor", "Perplexity AI", "Together AI", "Fireworks AI", "Anthropic", "Cohere", "Mistral AI", "Character.ai",
+  "Harvey AI", "Replicate", "Modal", "Anyscale", "Scale AI", "Hugging Face", "Stability AI", "Runway",
+  "Midjourney", "ElevenLabs", "Jasper", "Copy.ai",
+];
+
+function csv(names: string[], header = "company_name") {
+  return Buffer.from([header, ...names].join("\n") + "\n");
+}
+
+test("upload, preview, start, live progress, completion, sort, filter, expand, export", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/");
+  await hydrated(page);
+  await page.getByLabel("Your name (optional)").fill("E2E Rep");
+  await page.getByLabel("CSV file").setInputFiles({
+    name: "sample_companies.csv",
+    mimeType: "text/csv",
+    buffer: csv([...V1_SAMPLE, "Cohere", " "]),
+  });
+  const preview = page.getByLabel("Upload preview");
+  await expect(preview.getByTestId("rows-read")).toHaveText("22");
+  await expect(preview.getByTestId("companies")).toHaveText("20");
+  await expect(preview.getByTestId("estimate")).toContainText("40 credits");
+  await preview.getByRole("button", { name: "Start research" }).click();
+
+  await expect(page).toHaveURL(/\/jobs\/\d+$/);
+  await expect(page.getByRole("heading", { name: /sample_companies/ })).toBeVisible();
+  // Rows change live: some company is seen in flight before the job completes.
+  await expect(page.getByTestId("status").filter({ hasText: /researching|pending/ }).first()).toBeVisible();
+  await expect(page.getByTestId("job-status")).toHaveText("completed", { timeout: 90_000 });
+  await expect(page.getByTestId("job-counts")).toContainText("20 / 20 done");
+  await expect(page.locator("tbody tr[data-company]")).toHaveCount(20);
+
+  // Ranked by score, highest first.
+  const scores = (await page.getByTestId("score").allTextContents()).map(Number);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+
+  // Sort by name.
+  await page.getByRole("button", { name: "Company" }).click();
+  const names = await page.locator("tbody tr[data-company]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-company")!));
+  expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+
+  // Filter by tier, then search.
+  await page.getByLabel("Tier summary").getByRole("button", { name: /^Hot/ }).click();
+  const hot = page.locator("tbody tr[data-company]");
+  expect(await hot.count()).toBeGreaterThan(0);
+  for (const tier of await page.locator("tbody [data-tier]").evaluateAll((els) => els.map((e) => e.getAttribute("data-tier")))) {
+    expect(tier).toBe("HOT");
+  }
+  await page.getByLabel("Tier summary").getByRole("button", { name: /^All/ }).click();
+  await page.getByLabel("Search companies").fill("anthropic");
+  await expect(page.locator("tbody tr[data-company]")).toHaveCount(1);
+
+  // Expand the row: description, reasoning, score breakdown, sources with links.
+  await page.locator('tr[data-company="Anthropic"]').click();
+  await expect(page.getByText("Score breakdown")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Anthropic | Official site" })).toHaveAttribute("href", "https://anthropic.com/");
+  await expect(page.getByText(/Recommended: High-priority outreach/)).toBeVisible();
+
+  // Export what is shown, and everything.
+  await page.getByLabel("Search companies").fill("");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  const text = readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, "");
+  const lines = text.trim().split("\n");
+  expect(lines[0]).toContain("Rank,Company Name");
+  expect(lines).toHaveLength(21);
+});
+
+test("one company can be looked up on its own", async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto("/");
+  await hydrated(page);
+  await page.getByRole("tab", { name: "One company" }).click();
+  await page.getByLabel("Company name").fill("Cohere");
+  await page.getByRole("button", { name: "Research company" }).click();
+  await expect(page).toHaveURL(/\/jobs\/\d+$/);
+  await expect(page.getByRole("heading", { name: "Single Company: Cohere" })).toBeVisible();
+  await expect(page.getByTestId("job-status")).toHaveText("completed", { timeout: 45_000 });
+  await expect(page.locator('tr[data-company="Cohere"] [data-testid="score"]')).not.toHaveText("–");
+});
+
+test("a running job can be cancelled and nothing stays in flight", async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto("/");
+  await hydrated(page);
+  await page.getByLabel("CSV file").setInputFiles({ name: "cancel_me.csv", mimeType: "text/csv", buffer: csv(V1_SAMPLE) });
+  await page.getByLabel("Upload preview").getByRole("button", { name: "Start research" }).click();
+  await expect(page).toHaveURL(/\/jobs\/\d+$/);
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("job-status")).toHaveText("cancelled", { timeout: 30_000 });
+  const statuses = await page.getByTestId("status").allTextContents();
+  expect(statuses.length).toBe(20);
+  for (const status of statuses) expect(status).toMatch(/^(completed|cancelled|failed) · done$/);
+});
+
+test.describe("bad input", () => {
+  // Chromium logs the failed server-function call itself on the console.
+  test.use({ allowedConsole: [/status of (400|500)/] });
+
+  test("a file without a name column is explained inline, not in an alert", async ({ page }) => {
+  page.on("dialog", () => {
+    throw new Error("no browser dialogs");
+  });
+  await page.goto("/");
+  await hydrated(page);
+  await page.getByLabel("CSV file").setInputFiles({
+    name: "cities.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("city,country\nParis,France\n"),
+  });
+  await expect(page.getByRole("alert")).toContainText("No company name column found");
+});
+});

@@ -1,0 +1,98 @@
+//! The few things only a browser can do, with server-side stand-ins. This is
+//! the one module where the two targets differ.
+
+use crate::domain::job::ProgressEvent;
+use crate::domain::views::JobDetail;
+
+/// A UTC timestamp in the viewer's local time (the server renders UTC; the
+/// browser re-renders after hydration).
+pub fn local_time(utc: &chrono::DateTime<chrono::Utc>) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&leptos::wasm_bindgen::JsValue::from_str(&utc.to_rfc3339()));
+        String::from(date.to_locale_string("default", &leptos::wasm_bindgen::JsValue::UNDEFINED))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        utc.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+}
+
+/// The current time (the browser's clock in the browser).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    #[cfg(feature = "hydrate")]
+    {
+        chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        chrono::Utc::now()
+    }
+}
+
+/// What the job page hears from the server.
+#[derive(Debug, Clone)]
+pub enum JobStreamEvent {
+    Snapshot(Box<JobDetail>),
+    Progress(ProgressEvent),
+}
+
+/// Subscribes to a job's server-sent events; the browser reconnects by itself
+/// after a drop and then gets a fresh snapshot. Returns a function that closes it.
+pub fn subscribe_to_job(
+    job_id: i32,
+    on_event: impl Fn(JobStreamEvent) + 'static,
+) -> impl FnOnce() + Send + Sync + 'static {
+    let close = send_wrapper::SendWrapper::new(open_stream(job_id, on_event));
+    move || (close.take())()
+}
+
+fn open_stream(job_id: i32, on_event: impl Fn(JobStreamEvent) + 'static) -> Box<dyn FnOnce()> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::{JsCast, closure::Closure};
+        use std::rc::Rc;
+
+        let source = web_sys::EventSource::new(&format!("/api/jobs/{job_id}/events")).ok();
+        let on_event = Rc::new(on_event);
+        let mut closures = Vec::new();
+        if let Some(source) = &source {
+            for kind in ["snapshot", "company", "job"] {
+                let on_event = on_event.clone();
+                let closure = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+                    move |message: web_sys::MessageEvent| {
+                        let Some(text) = message.data().as_string() else {
+                            return;
+                        };
+                        let event = if kind == "snapshot" {
+                            serde_json::from_str::<JobDetail>(&text)
+                                .ok()
+                                .map(|d| JobStreamEvent::Snapshot(Box::new(d)))
+                        } else {
+                            serde_json::from_str::<ProgressEvent>(&text)
+                                .ok()
+                                .map(JobStreamEvent::Progress)
+                        };
+                        if let Some(event) = event {
+                            on_event(event);
+                        }
+                    },
+                );
+                let _ =
+                    source.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
+                closures.push(closure);
+            }
+        }
+        Box::new(move || {
+            if let Some(source) = source {
+                source.close();
+            }
+            drop(closures);
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (job_id, on_event);
+        Box::new(|| {})
+    }
+}

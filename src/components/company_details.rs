@@ -1,0 +1,98 @@
+//! One company's expanded row: what it does, why it scored so, the sources.
+
+use leptos::prelude::*;
+
+use super::format::{duration, funding, usd};
+use crate::domain::views::CompanyView;
+
+fn line(label: &'static str, value: Option<String>) -> impl IntoView {
+    value
+        .filter(|v| !v.is_empty())
+        .map(|v| view! { <div><dt class="inline text-slate-500">{label} ": "</dt><dd class="inline">{v}</dd></div> })
+}
+
+#[component]
+pub fn CompanyDetails(company: CompanyView, criteria: Vec<(String, u32)>) -> impl IntoView {
+    let c = company;
+    if c.status != "completed" {
+        let reason = c
+            .error_message
+            .clone()
+            .unwrap_or_else(|| match c.status.as_str() {
+                "pending" => "Waiting to be researched.".into(),
+                "researching" => format!("Being researched ({}).", c.stage),
+                _ => "No result.".into(),
+            });
+        return view! {
+            <div class="space-y-2 p-4 text-sm">
+                <p class=if c.status == "failed" { "rounded-md bg-red-50 p-3 text-red-800" } else { "text-slate-600" }>{reason}</p>
+                {c.validation_verdict.clone().map(|v| view! { <p class="text-slate-600">"Validator: " {v}</p> })}
+                <p class="text-xs text-slate-500">{format!("{} search(es), {} credits, {}", c.search_attempts, c.tavily_credits_used, usd(c.cost_usd))}</p>
+            </div>
+        }
+        .into_any();
+    }
+    let breakdown = c.score_breakdown.clone().unwrap_or_default();
+    let keys = ["use_case", "scale_budget", "growth", "confidence"];
+    view! {
+        <div class="grid gap-4 p-4 text-sm md:grid-cols-2">
+            <div class="space-y-2">
+                <p class="text-slate-800">{c.description.clone()}</p>
+                <dl class="space-y-1 text-slate-700">
+                    {line("Industry", c.industry.clone())}
+                    {line("Business model", c.business_model.clone())}
+                    {line("Headquarters", c.headquarters.clone())}
+                    {line("Founded", c.founded_year.map(|y| y.to_string()))}
+                    {line("Employees", c.employee_count.clone())}
+                    {line("Funding", Some(funding(c.funding_millions, c.total_funding.as_deref())))}
+                    {line("Last round", c.last_round.clone())}
+                    {line("Investors", Some(c.investors.join(", ")))}
+                </dl>
+                <p class="italic text-slate-700">{c.gpu_analysis_reasoning.clone()}</p>
+                {(!c.signals_positive.is_empty()).then(|| view! { <p class="text-green-800">"+ " {c.signals_positive.join("; ")}</p> })}
+                {(!c.signals_negative.is_empty()).then(|| view! { <p class="text-red-800">"− " {c.signals_negative.join("; ")}</p> })}
+                <p class="rounded-md bg-emerald-50 p-2 text-emerald-900">"Recommended: " {c.recommended_action.clone()}</p>
+            </div>
+            <div class="space-y-3">
+                <div>
+                    <h4 class="font-medium text-slate-800">"Score breakdown"</h4>
+                    <ul class="mt-1 space-y-1">
+                        {keys.iter().zip(criteria.iter()).map(|(key, (label, max))| {
+                            let detail = breakdown.get(*key).cloned();
+                            let points = detail.as_ref().map_or(0, |d| d.points);
+                            let cited = detail.as_ref().map(|d| d.sources.iter().map(|s| format!("[{s}]")).collect::<Vec<_>>().join(" ")).unwrap_or_default();
+                            view! {
+                                <li>
+                                    <div class="flex justify-between"><span>{label.clone()}</span><span class="font-mono">{format!("{points} / {max}")} " " <span class="text-slate-400">{cited}</span></span></div>
+                                    <div class="h-1.5 rounded bg-slate-200"><div class="h-full rounded bg-emerald-500" style=format!("width: {}%", points * 100 / (*max).max(1))></div></div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+                <div>
+                    <h4 class="font-medium text-slate-800">"Sources"</h4>
+                    <ol class="mt-1 space-y-1">
+                        {c.sources.iter().map(|s| view! {
+                            <li class="truncate">
+                                <span class="text-slate-400">{format!("[{}] ", s.index)}</span>
+                                <a class="text-emerald-700 underline" href=s.url.clone() target="_blank" rel="noopener noreferrer">{s.title.clone()}</a>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </div>
+                <p class="text-xs text-slate-500">
+                    {format!(
+                        "Validated {} · search {} · LLM {} · {} tokens · {}",
+                        c.validation_confidence.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "–".into()),
+                        duration(c.tavily_response_time),
+                        duration(c.llm_response_time),
+                        c.llm_tokens_used,
+                        usd(c.cost_usd),
+                    )}
+                </p>
+            </div>
+        </div>
+    }
+    .into_any()
+}

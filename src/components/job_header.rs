@@ -1,0 +1,125 @@
+//! The job's header: status, progress and ETA, counts, cost, cache savings, actions.
+
+use leptos::prelude::*;
+
+use super::{
+    badges::{ProgressBar, StatusBadge},
+    browser::now,
+    format::{duration, usd},
+};
+use crate::{
+    domain::views::JobView,
+    server_fns::jobs::{cancel_job, delete_job, retry_job},
+};
+
+/// Seconds left at the rate seen so far, while running.
+fn eta_seconds(job: &JobView) -> Option<f64> {
+    let started = job.started_at?;
+    let done = job.completed_companies + job.failed_companies + job.cancelled_companies;
+    if job.status != "running" || done == 0 {
+        return None;
+    }
+    let elapsed = (now() - started).num_milliseconds() as f64 / 1000.0;
+    Some(elapsed / f64::from(done) * f64::from(job.pending_companies))
+}
+
+#[component]
+pub fn JobHeader(
+    job: Signal<Option<JobView>>,
+    type_label: Signal<String>,
+    export_href: Signal<String>,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let cancel = Action::new(|id: &i32| cancel_job(*id));
+    let retry = Action::new(|(id, refresh): &(i32, bool)| retry_job(*id, *refresh));
+    let delete = Action::new(|id: &i32| delete_job(*id));
+    let confirming = RwSignal::new(false);
+    Effect::new(move |_| {
+        if cancel.value().get().is_some_and(|r| r.is_ok())
+            || retry.value().get().is_some_and(|r| r.is_ok())
+        {
+            on_changed.run(());
+        }
+    });
+    Effect::new(move |_| {
+        if delete.value().get().is_some_and(|r| r.is_ok()) {
+            navigate("/", Default::default());
+        }
+    });
+    let error = move || {
+        [cancel.value().get().and_then(Result::err), retry.value().get().and_then(Result::err), delete.value().get().and_then(Result::err)]
+            .into_iter()
+            .flatten()
+            .next()
+            .map(|e| view! { <p role="alert" class="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800">{e.to_string()}</p> })
+    };
+    let field =
+        move |f: fn(&JobView) -> String| move || job.get().map(|j| f(&j)).unwrap_or_default();
+    let running = move || {
+        job.get()
+            .is_some_and(|j| j.status == "running" || j.status == "pending")
+    };
+    let id = move || job.get().map_or(0, |j| j.id);
+    let button = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-40";
+
+    view! {
+        <section class="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-label="Job">
+            <div class="flex flex-wrap items-start justify-between gap-3">
+                <div>
+                    <h1 class="text-xl font-semibold text-slate-900">{field(|j| j.name.clone())}</h1>
+                    <p class="mt-1 text-sm text-slate-600">
+                        {move || type_label.get()} " · by " {field(|j| j.submitted_by.clone())}
+                        {move || job.get().and_then(|j| j.original_filename).map(|f| format!(" · {f}"))}
+                    </p>
+                </div>
+                <div data-testid="job-status">{move || job.get().map(|j| view! { <StatusBadge status=j.status /> })}</div>
+            </div>
+            <div class="mt-4 flex items-center gap-3">
+                <ProgressBar percent=Signal::derive(move || job.get().map_or(0.0, |j| j.progress_percent)) />
+                <span class="whitespace-nowrap text-sm text-slate-700" data-testid="job-counts">
+                    {move || job.get().map(|j| format!(
+                        "{} / {} done · {} failed{}",
+                        j.completed_companies + j.failed_companies + j.cancelled_companies,
+                        j.total_companies,
+                        j.failed_companies,
+                        if j.cancelled_companies > 0 { format!(" · {} cancelled", j.cancelled_companies) } else { String::new() },
+                    ))}
+                </span>
+            </div>
+            <dl class="mt-3 flex flex-wrap gap-x-6 gap-y-1 text-sm text-slate-600">
+                <div><dt class="inline">"Cost so far: "</dt><dd class="inline font-medium">{move || job.get().map(|j| usd(j.total_cost_usd))}</dd></div>
+                <div><dt class="inline">"Credits: "</dt><dd class="inline">{move || job.get().map(|j| format!("{}", j.total_tavily_credits))}</dd></div>
+                <div><dt class="inline">"Cache hits: "</dt><dd class="inline">{move || job.get().map(|j| format!("{} (saved {})", j.cache_hits, usd(f64::from(j.cache_hits) * 0.016)))}</dd></div>
+                {move || job.get().as_ref().and_then(eta_seconds).map(|s| view! { <div><dt class="inline">"About "</dt><dd class="inline">{format!("{} left", duration(s))}</dd></div> })}
+            </dl>
+            {move || job.get().and_then(|j| j.error_message).map(|m| view! { <p role="alert" class="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800">{m}</p> })}
+            {move || job.get().filter(|j| j.stalled).map(|_| view! { <p class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900">"No progress for over 5 minutes. The job resumes by itself if its server restarted; otherwise cancel and retry it."</p> })}
+            <div class="mt-4 flex flex-wrap gap-2">
+                <Show when=running>
+                    <button type="button" class=button on:click=move |_| { cancel.dispatch(id()); }>"Cancel"</button>
+                </Show>
+                <Show when=move || !running()>
+                    <button type="button" class=button
+                        disabled=move || job.get().is_none_or(|j| j.failed_companies + j.cancelled_companies + j.pending_companies == 0)
+                        on:click=move |_| { retry.dispatch((id(), false)); }>"Retry failed"</button>
+                    <button type="button" class=button on:click=move |_| { retry.dispatch((id(), true)); }>"Re-run with fresh research"</button>
+                </Show>
+                <a class=button href=move || export_href.get() download>"Export CSV"</a>
+                <Show when=move || !running()>
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! { <button type="button" class=format!("{button} text-red-700") on:click=move |_| confirming.set(true)>"Delete"</button> }
+                    >
+                        <span class="flex items-center gap-2 rounded-md bg-red-50 px-2 text-sm text-red-800">
+                            "Delete this job and its results?"
+                            <button type="button" class="rounded bg-red-600 px-2 py-1 text-white" on:click=move |_| { delete.dispatch(id()); }>"Delete"</button>
+                            <button type="button" class="rounded px-2 py-1 ring-1 ring-red-300" on:click=move |_| confirming.set(false)>"Keep"</button>
+                        </span>
+                    </Show>
+                </Show>
+            </div>
+            {error}
+        </section>
+    }
+}
