@@ -106,7 +106,7 @@ pub fn JobPage() -> impl IntoView {
 
     view! {
         <p class="mb-4 text-sm"><a href="/" class="text-emerald-700 hover:underline">"← All jobs"</a></p>
-        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading the job…"</p> }>
+        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading the job…"</p> }>
             {move || detail.get().map(|result| match result {
                 Err(error) => view! { <p role="alert" class="rounded-md bg-red-50 p-4 text-sm text-red-800">{error.to_string()}</p> }.into_any(),
                 Ok(_) => view! {
@@ -126,6 +126,6 @@ pub fn JobPage() -> impl IntoView {
                     </div>
                 }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
