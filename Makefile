@@ -20,7 +20,7 @@ STAMP := target/.stamps
 E2E_ADDR ?= 127.0.0.1:3100
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help run build test check fmt lint unit e2e bench tools toolchain cargo-tools npm-tools browser clean-data
+.PHONY: help run build test check fmt lint unit e2e bench tools toolchain cargo-tools nextest npm-tools browser clean-data
 
 help:
 	@echo "make run    build in release mode and serve http://127.0.0.1:3000 (SQLite at data/)"
@@ -65,6 +65,12 @@ browser: $(STAMP)/npm-e2e
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	fi
 
+nextest: toolchain
+	@if ! cargo nextest --version >/dev/null 2>&1; then \
+	  echo ">> building cargo-nextest (once per machine)"; \
+	  cargo install cargo-nextest --locked; \
+	fi
+
 tools: cargo-tools npm-tools
 
 ## ---------- build and run ----------
@@ -84,15 +90,16 @@ lint: toolchain
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 
-# PostgreSQL runs the same tests when it answers on 127.0.0.1:5432.
-unit: toolchain
+# PostgreSQL runs the same tests when it answers on 127.0.0.1:5432. cargo-nextest
+# runs each test in its own process (see .config/nextest.toml for why).
+unit: toolchain nextest
 	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
 	  echo ">> PostgreSQL answers: integration tests run on SQLite and PostgreSQL"; \
 	  export TEST_POSTGRES_URL="$${TEST_POSTGRES_URL:-$(PG_TEST_URL)}"; \
 	else \
 	  echo ">> PostgreSQL is not answering on 127.0.0.1:5432: integration tests run on SQLite only"; \
 	fi; \
-	cargo test --features ssr
+	cargo nextest run --features ssr
 
 # Browser tests: cargo-leptos builds (debug), starts the server on $(E2E_ADDR)
 # with a throwaway database and the fake upstream, and runs Playwright in Chromium.

@@ -4,14 +4,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_jobs_and_companies;
+mod m20261129_000001_create_research_cache;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261128_000001_create_jobs_and_companies::Migration,
-        )]
+        vec![
+            Box::new(m20261128_000001_create_jobs_and_companies::Migration),
+            Box::new(m20261129_000001_create_research_cache::Migration),
+        ]
     }
 }

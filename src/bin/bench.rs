@@ -134,6 +134,7 @@ async fn main() {
             submitted_by: "bench".into(),
             original_filename: None,
             companies,
+            refresh_cache: false,
         })
         .await
         .expect("job submitted");

@@ -35,7 +35,7 @@ pub fn CacheBadge(hit: bool) -> impl IntoView {
     let (text, colour) = if hit {
         ("cache hit", "bg-violet-100 text-violet-800")
     } else {
-        ("searched", "bg-slate-100 text-slate-600")
+        ("cache miss", "bg-slate-100 text-slate-600")
     };
     view! { <span class=pill(colour)>{text}</span> }
 }

@@ -2,13 +2,39 @@
 
 use leptos::prelude::*;
 
-use super::format::{duration, funding, usd};
-use crate::domain::views::CompanyView;
+use super::{
+    browser::{local_time, now},
+    format::{duration, funding, usd},
+};
+use crate::domain::{cache, job::USD_PER_TAVILY_CREDIT, views::CompanyView};
 
 fn line(label: &'static str, value: Option<String>) -> impl IntoView {
     value
         .filter(|v| !v.is_empty())
         .map(|v| view! { <div><dt class="inline text-slate-500">{label} ": "</dt><dd class="inline">{v}</dd></div> })
+}
+
+/// Where the evidence came from and how old it is.
+fn provenance(c: &CompanyView) -> String {
+    let fetched = c
+        .evidence_fetched_at
+        .map(|at| {
+            format!(
+                "fetched {} ({} old)",
+                local_time(&at),
+                cache::age(at, now())
+            )
+        })
+        .unwrap_or_default();
+    if c.cache_hit {
+        format!(
+            "Evidence from the research cache, {fetched}; saved {} credits ({}).",
+            c.credits_saved,
+            usd(c.credits_saved * USD_PER_TAVILY_CREDIT)
+        )
+    } else {
+        format!("Evidence searched for this job, {fetched}.")
+    }
 }
 
 #[component]
@@ -81,6 +107,7 @@ pub fn CompanyDetails(company: CompanyView, criteria: Vec<(String, u32)>) -> imp
                         }).collect_view()}
                     </ol>
                 </div>
+                <p class="text-xs text-slate-500" data-testid="evidence-provenance">{provenance(&c)}</p>
                 <p class="text-xs text-slate-500">
                     {format!(
                         "Validated {} · search {} · LLM {} · {} tokens · {}",

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::{
     badges::{ProgressBar, StatusBadge},
     browser::now,
+    confirm::ConfirmButton,
     format::{duration, usd},
 };
 use crate::{
@@ -34,7 +35,6 @@ pub fn JobHeader(
     let cancel = Action::new(|id: &i32| cancel_job(*id));
     let retry = Action::new(|(id, refresh): &(i32, bool)| retry_job(*id, *refresh));
     let delete = Action::new(|id: &i32| delete_job(*id));
-    let confirming = RwSignal::new(false);
     Effect::new(move |_| {
         if cancel.value().get().is_some_and(|r| r.is_ok())
             || retry.value().get().is_some_and(|r| r.is_ok())
@@ -89,8 +89,13 @@ pub fn JobHeader(
             </div>
             <dl class="mt-3 flex flex-wrap gap-x-6 gap-y-1 text-sm text-slate-600">
                 <div><dt class="inline">"Cost so far: "</dt><dd class="inline font-medium">{move || job.get().map(|j| usd(j.total_cost_usd))}</dd></div>
-                <div><dt class="inline">"Credits: "</dt><dd class="inline">{move || job.get().map(|j| format!("{}", j.total_tavily_credits))}</dd></div>
-                <div><dt class="inline">"Cache hits: "</dt><dd class="inline">{move || job.get().map(|j| format!("{} (saved {})", j.cache_hits, usd(f64::from(j.cache_hits) * 0.016)))}</dd></div>
+                <div><dt class="inline">"Credits: "</dt><dd class="inline" data-testid="job-credits">{move || job.get().map(|j| format!("{}", j.total_tavily_credits))}</dd></div>
+                <div data-testid="cache-summary"><dt class="inline">"Cache: "</dt><dd class="inline">{move || job.get().map(|j| {
+                    let counts = format!("{} hits · {} misses", j.cache_hits, j.cache_misses);
+                    if j.cache_hits == 0 { counts } else {
+                        format!("{counts} · saved {} and {}", usd(j.usd_saved), duration(j.seconds_saved))
+                    }
+                })}</dd></div>
                 {move || job.get().as_ref().and_then(eta_seconds).map(|s| view! { <div><dt class="inline">"About "</dt><dd class="inline">{format!("{} left", duration(s))}</dd></div> })}
             </dl>
             {move || job.get().and_then(|j| j.error_message).map(|m| view! { <p role="alert" class="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800">{m}</p> })}
@@ -107,16 +112,11 @@ pub fn JobHeader(
                 </Show>
                 <a class=button href=move || export_href.get() download>"Export CSV"</a>
                 <Show when=move || !running()>
-                    <Show
-                        when=move || confirming.get()
-                        fallback=move || view! { <button type="button" class=format!("{button} text-red-700") on:click=move |_| confirming.set(true)>"Delete"</button> }
-                    >
-                        <span class="flex items-center gap-2 rounded-md bg-red-50 px-2 text-sm text-red-800">
-                            "Delete this job and its results?"
-                            <button type="button" class="rounded bg-red-600 px-2 py-1 text-white" on:click=move |_| { delete.dispatch(id()); }>"Delete"</button>
-                            <button type="button" class="rounded px-2 py-1 ring-1 ring-red-300" on:click=move |_| confirming.set(false)>"Keep"</button>
-                        </span>
-                    </Show>
+                    <ConfirmButton
+                        label="Delete"
+                        question="Delete this job and its results?".to_string()
+                        on_confirm=Callback::new(move |()| { delete.dispatch(id()); })
+                    />
                 </Show>
             </div>
             {error}

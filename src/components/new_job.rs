@@ -252,7 +252,7 @@ fn PreviewCard(
                 <dt>"Rows read"</dt><dd data-testid="rows-read">{summary.rows_read}</dd>
                 <dt>"Blank or duplicate"</dt><dd>{dropped}</dd>
                 <dt>"Companies"</dt><dd data-testid="companies">{summary.companies}</dd>
-                <dt>"Already cached"</dt><dd>{summary.already_cached}</dd>
+                <dt>"Already cached"</dt><dd data-testid="already-cached">{summary.already_cached}</dd>
                 <dt>"Estimated cost"</dt>
                 <dd data-testid="estimate">{format!("{} credits, about {}", summary.estimated_credits, usd(summary.estimated_usd))}</dd>
             </dl>

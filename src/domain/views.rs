@@ -32,6 +32,14 @@ pub struct JobView {
     pub total_cost_usd: f64,
     pub cache_hits: i32,
     pub cache_misses: i32,
+    /// Tavily credits the cache saved this job, in credits and dollars.
+    #[serde(default)]
+    pub credits_saved: f64,
+    #[serde(default)]
+    pub usd_saved: f64,
+    /// Research time the cache saved this job.
+    #[serde(default)]
+    pub seconds_saved: f64,
     pub validation_prompt_tokens: i64,
     pub validation_completion_tokens: i64,
     pub scoring_prompt_tokens: i64,
@@ -76,6 +84,9 @@ pub struct CompanyView {
     pub error_message: Option<String>,
     pub cache_hit: bool,
     pub evidence_fetched_at: Option<DateTime<Utc>>,
+    /// Tavily credits saved by serving this company from the cache.
+    #[serde(default)]
+    pub credits_saved: f64,
     pub validation_confidence: Option<f64>,
     pub validation_verdict: Option<String>,
     pub sources: Vec<EvidenceSource>,

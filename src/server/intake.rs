@@ -3,7 +3,10 @@
 //! or Windows-1252/Latin-1, converted and said so) and the CSV read. Shared by
 //! the REST upload and the dashboard's server functions.
 
-use crate::domain::csv_input::{self, ParsedCsv};
+use crate::{
+    domain::csv_input::{self, ParsedCsv},
+    server::db::jobs::{NewCompany, NewJob},
+};
 
 /// A file that cannot become a job, with what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,6 +32,43 @@ pub fn read_upload(
     let parsed = csv_input::parse(&text, max_companies)
         .map_err(|e| IntakeError::BadRequest(e.to_string()))?;
     Ok((parsed, converted))
+}
+
+/// The submitter as stored: whitespace collapsed, at most 100 characters, "Anonymous" if blank.
+pub fn submitter(raw: &str) -> String {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        "Anonymous".into()
+    } else {
+        name.chars().take(100).collect()
+    }
+}
+
+/// The job an uploaded file becomes, named after the file.
+pub fn upload_job(
+    file_name: &str,
+    parsed: ParsedCsv,
+    target_type: String,
+    submitted_by: &str,
+) -> NewJob {
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem);
+    NewJob {
+        name: format!("{stem} ({} companies)", parsed.companies.len()),
+        target_type,
+        submitted_by: submitter(submitted_by),
+        original_filename: Some(file_name.to_string()),
+        companies: parsed
+            .companies
+            .into_iter()
+            .map(|c| NewCompany {
+                name: c.name,
+                website: c.website,
+            })
+            .collect(),
+        refresh_cache: false,
+    }
 }
 
 pub fn too_large(max_bytes: usize) -> String {

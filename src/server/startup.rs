@@ -12,7 +12,7 @@ use super::{
     api,
     config::{Config, Upstream},
     db,
-    engine::{Engine, EngineSettings, Pricing},
+    engine::{CachePolicy, Engine, EngineSettings, Pricing},
     fake_upstream::{FakeConfig, FakeUpstream},
     providers::{
         LlmProvider, SearchProvider, llm::OpenAiCompatibleClient, retry::RetryPolicy,
@@ -58,6 +58,10 @@ fn engine_settings(config: &Config) -> EngineSettings {
             usd_per_million_prompt_tokens: config.llm_usd_per_million_prompt_tokens,
             usd_per_million_completion_tokens: config.llm_usd_per_million_completion_tokens,
             ..Pricing::default()
+        },
+        cache: CachePolicy {
+            enabled: config.cache_enabled,
+            ttl_days: config.cache_ttl_days,
         },
     }
 }
@@ -182,6 +186,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::map_response(api::error::server_fn_status))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

@@ -12,10 +12,11 @@ mod server {
     pub use crate::server::{
         api::{error::ApiError, jobs::load_detail},
         db::{
+            cache,
             jobs::{self, NewCompany, NewJob},
             views::job_view,
         },
-        intake::{IntakeError, read_upload},
+        intake::{IntakeError, read_upload, submitter, upload_job},
         state::AppState,
     };
 
@@ -146,6 +147,7 @@ pub async fn target_types() -> Result<Vec<TargetTypeView>, AppError> {
 /// Reads an uploaded CSV and says what a job would hold and cost. Starts nothing.
 #[server(endpoint = "jobs/preview", input = MultipartFormData)]
 pub async fn preview_upload(data: MultipartData) -> Result<UploadPreview, AppError> {
+    use crate::domain::company_name::cache_key;
     let state = server::state();
     let form = server::read_form(data).await?;
     let (parsed, converted) = server::read_upload(
@@ -155,8 +157,18 @@ pub async fn preview_upload(data: MultipartData) -> Result<UploadPreview, AppErr
         state.config.max_companies_per_job,
     )?;
     let companies = parsed.companies.len();
-    // The research cache (its own issue) will lower this; for now every company is researched.
-    let already_cached = 0;
+    let already_cached = if state.config.cache_enabled {
+        let keys: Vec<String> = parsed
+            .companies
+            .iter()
+            .map(|c| cache_key(c.name.as_str(), c.website.as_deref()))
+            .collect();
+        server::cache::count_servable(&state.db, &form.target_type, &keys, chrono::Utc::now())
+            .await
+            .map_err(|e| AppError::internal("counting cached companies", e))?
+    } else {
+        0
+    };
     let to_research = companies - already_cached;
     let pricing = state.engine.settings().pricing;
     let estimated_credits = 2.0 * to_research as f64;
@@ -196,39 +208,16 @@ pub async fn start_upload(data: MultipartData) -> Result<JobView, AppError> {
         state.config.max_upload_bytes,
         state.config.max_companies_per_job,
     )?;
-    let stem = form
-        .file_name
-        .rsplit_once('.')
-        .map_or(form.file_name.as_str(), |(s, _)| s)
-        .to_string();
     let job = state
         .engine
-        .submit(server::NewJob {
-            name: format!("{stem} ({} companies)", parsed.companies.len()),
-            target_type: form.target_type,
-            submitted_by: submitter(&form.submitted_by),
-            original_filename: Some(form.file_name),
-            companies: parsed
-                .companies
-                .into_iter()
-                .map(|c| server::NewCompany {
-                    name: c.name,
-                    website: c.website,
-                })
-                .collect(),
-        })
+        .submit(server::upload_job(
+            &form.file_name,
+            parsed,
+            form.target_type,
+            &form.submitted_by,
+        ))
         .await?;
     Ok(server::job_view(&job))
-}
-
-#[cfg(feature = "ssr")]
-fn submitter(raw: &str) -> String {
-    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        "Anonymous".into()
-    } else {
-        name.chars().take(100).collect()
-    }
 }
 
 /// Researches one company.
@@ -257,9 +246,10 @@ pub async fn start_single(
         .submit(server::NewJob {
             name: format!("Single Company: {name}"),
             target_type,
-            submitted_by: submitter(&submitted_by),
+            submitted_by: server::submitter(&submitted_by),
             original_filename: None,
             companies: vec![server::NewCompany { name, website }],
+            refresh_cache: false,
         })
         .await?;
     Ok(server::job_view(&job))

@@ -56,6 +56,7 @@ pub fn new_job(target: &str, names: &[&str]) -> NewJob {
         target_type: target.into(),
         submitted_by: "tests".into(),
         original_filename: None,
+        refresh_cache: false,
         companies: names
             .iter()
             .map(|n| NewCompany {

@@ -140,6 +140,25 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Sends `method path` and returns the status and the JSON answer (Null if none).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let response = self
+            .client
+            .request(method, self.url(path))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = response.json().await.unwrap_or(serde_json::Value::Null);
+        (status, body)
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -227,7 +246,11 @@ async fn start(
         addr,
         fake,
         state,
-        client: reqwest::Client::new(),
+        // A hung request fails its test instead of hanging the whole run.
+        client: reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .expect("HTTP client"),
         shutdown: Some(tx),
         _db: db,
     }

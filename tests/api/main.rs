@@ -2,6 +2,7 @@
 //! (SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set).
 
 mod binary;
+mod cache;
 mod engine;
 mod health;
 mod helpers;

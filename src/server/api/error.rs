@@ -85,3 +85,24 @@ impl From<ApiError> for crate::server_fns::error::AppError {
         }
     }
 }
+
+/// Server functions answer every error with 500; this gives a user's mistake
+/// its 4xx (the client decodes any 4xx/5xx body as the error, so nothing else changes).
+pub async fn server_fn_status(response: Response) -> Response {
+    use crate::server_fns::error::AppError;
+    if !response.headers().contains_key("serverfnerror")
+        || response.status() != StatusCode::INTERNAL_SERVER_ERROR
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    parts.status = match serde_json::from_slice::<AppError>(&bytes) {
+        Ok(AppError::BadRequest(_) | AppError::Transport(_)) => StatusCode::BAD_REQUEST,
+        Ok(AppError::NotFound(_)) => StatusCode::NOT_FOUND,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}

@@ -22,7 +22,7 @@ use crate::{
             jobs::{self, NewCompany, NewJob},
             views::{company_view, job_view},
         },
-        intake::{read_upload, too_large},
+        intake::{read_upload, submitter, too_large, upload_job},
         state::AppState,
     },
 };
@@ -35,19 +35,6 @@ pub struct CreateParams {
     pub job_type: Option<String>,
     pub company_name: Option<String>,
     pub website: Option<String>,
-}
-
-fn submitter(raw: Option<&str>) -> String {
-    let name: String = raw
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if name.is_empty() {
-        "Anonymous".into()
-    } else {
-        name.chars().take(100).collect()
-    }
 }
 
 fn target(state: &AppState, params: &CreateParams) -> Result<String, ApiError> {
@@ -120,25 +107,14 @@ pub async fn upload(
     if let Some(from) = converted {
         tracing::info!(file = %file_name, from, "converted an uploaded CSV to UTF-8");
     }
-    let stem = file_name
-        .rsplit_once('.')
-        .map_or(file_name.as_str(), |(stem, _)| stem);
     let job = state
         .engine
-        .submit(NewJob {
-            name: format!("{stem} ({} companies)", parsed.companies.len()),
+        .submit(upload_job(
+            &file_name,
+            parsed,
             target_type,
-            submitted_by: submitter(params.submitted_by.as_deref()),
-            original_filename: Some(file_name.clone()),
-            companies: parsed
-                .companies
-                .into_iter()
-                .map(|c| NewCompany {
-                    name: c.name,
-                    website: c.website,
-                })
-                .collect(),
-        })
+            params.submitted_by.as_deref().unwrap_or_default(),
+        ))
         .await?;
     Ok(Json(job_view(&job)))
 }
@@ -173,9 +149,10 @@ pub async fn single(
         .submit(NewJob {
             name: format!("Single Company: {name}"),
             target_type,
-            submitted_by: submitter(params.submitted_by.as_deref()),
+            submitted_by: submitter(params.submitted_by.as_deref().unwrap_or_default()),
             original_filename: None,
             companies: vec![NewCompany { name, website }],
+            refresh_cache: false,
         })
         .await?;
     Ok(Json(job_view(&job)))

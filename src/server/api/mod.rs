@@ -8,6 +8,7 @@ use axum::{
 
 use super::state::AppState;
 
+pub mod cache;
 pub mod error;
 pub mod events;
 pub mod export;
@@ -30,4 +31,9 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/jobs/{id}/cancel", post(jobs::cancel))
         .route("/api/jobs/{id}/export", get(jobs::export))
         .route("/api/jobs/{id}/events", get(events::events))
+        .route("/api/cache", get(cache::list))
+        .route("/api/cache/stats", get(cache::stats))
+        .route("/api/cache/clear", post(cache::clear))
+        .route("/api/cache/{id}", get(cache::entry).delete(cache::delete))
+        .route("/api/cache/{id}/refresh", post(cache::refresh))
 }

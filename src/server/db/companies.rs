@@ -160,6 +160,31 @@ pub async fn record_verdict(
     row.update(db).await.map(|_| ())
 }
 
+/// Research served from the cache: the cached verdict, the evidence's age and what it saved.
+pub struct CacheHit<'a> {
+    pub verdict: &'a Verdict,
+    pub fetched_at: chrono::DateTime<Utc>,
+    pub credits_saved: f64,
+    pub seconds_saved: f64,
+}
+
+pub async fn record_cache_hit(
+    db: &impl ConnectionTrait,
+    id: i32,
+    hit: CacheHit<'_>,
+    spend: &Spend,
+) -> Result<(), DbErr> {
+    let mut row = row(id, CompanyStatus::Researching, Stage::Validating, spend);
+    row.cache_hit = Set(true);
+    row.evidence_fetched_at = Set(Some(hit.fetched_at));
+    row.credits_saved = Set(hit.credits_saved);
+    row.seconds_saved = Set(hit.seconds_saved);
+    row.validation_valid = Set(Some(hit.verdict.valid));
+    row.validation_confidence = Set(Some(hit.verdict.confidence));
+    row.validation_verdict = Set(Some(hit.verdict.verdict.clone()));
+    row.update(db).await.map(|_| ())
+}
+
 /// Ends the company with a reason (failed or cancelled).
 pub async fn finish_unscored(
     db: &impl ConnectionTrait,

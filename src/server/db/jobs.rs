@@ -28,6 +28,8 @@ pub struct NewJob {
     pub submitted_by: String,
     pub original_filename: Option<String>,
     pub companies: Vec<NewCompany>,
+    /// Research every company afresh and overwrite its cache entry.
+    pub refresh_cache: bool,
 }
 
 /// Creates the job and its companies in one transaction.
@@ -41,7 +43,7 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
         original_filename: Set(new.original_filename),
         status: Set(JobStatus::Pending.as_str().into()),
         cancel_requested: Set(false),
-        refresh_cache: Set(false),
+        refresh_cache: Set(new.refresh_cache),
         total_companies: Set(new.companies.len() as i32),
         completed_companies: Set(0),
         failed_companies: Set(0),
@@ -54,6 +56,8 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
         scoring_prompt_tokens: Set(0),
         scoring_completion_tokens: Set(0),
         cost_usd: Set(0.0),
+        credits_saved: Set(0.0),
+        seconds_saved: Set(0.0),
         created_at: Set(now),
         ..Default::default()
     }
@@ -80,6 +84,8 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
             search_seconds: Set(0.0),
             llm_seconds: Set(0.0),
             cost_usd: Set(0.0),
+            credits_saved: Set(0.0),
+            seconds_saved: Set(0.0),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -112,6 +118,8 @@ struct Totals {
     sp: Option<i64>,
     sc: Option<i64>,
     cost: Option<f64>,
+    credits_saved: Option<f64>,
+    seconds_saved: Option<f64>,
 }
 
 fn sum_if(condition: Expr) -> Expr {
@@ -156,14 +164,7 @@ pub async fn refresh_totals(db: &impl ConnectionTrait, job_id: i32) -> Result<()
             count_where(C::Status, CompanyStatus::Cancelled.as_str()),
             "cancelled",
         )
-        .column_as(
-            sum_if(
-                Expr::col(C::CacheHit)
-                    .eq(true)
-                    .and(Expr::col(C::Stage).eq(Stage::Done.as_str())),
-            ),
-            "hits",
-        )
+        .column_as(sum_if(Expr::col(C::CacheHit).eq(true)), "hits")
         .column_as(sum_if(Expr::col(C::SearchAttempts).gt(0)), "misses")
         .column_as(sum_of(C::TavilyCredits, 0.0), "credits")
         .column_as(sum_of_big(C::ValidationPromptTokens), "vp")
@@ -171,6 +172,8 @@ pub async fn refresh_totals(db: &impl ConnectionTrait, job_id: i32) -> Result<()
         .column_as(sum_of_big(C::ScoringPromptTokens), "sp")
         .column_as(sum_of_big(C::ScoringCompletionTokens), "sc")
         .column_as(sum_of(C::CostUsd, 0.0), "cost")
+        .column_as(sum_of(C::CreditsSaved, 0.0), "credits_saved")
+        .column_as(sum_of(C::SecondsSaved, 0.0), "seconds_saved")
         .filter(C::JobId.eq(job_id))
         .into_model::<Totals>()
         .one(db)
@@ -191,6 +194,8 @@ pub async fn refresh_totals(db: &impl ConnectionTrait, job_id: i32) -> Result<()
         scoring_prompt_tokens: Set(n(totals.sp)),
         scoring_completion_tokens: Set(n(totals.sc)),
         cost_usd: Set(totals.cost.unwrap_or(0.0)),
+        credits_saved: Set(totals.credits_saved.unwrap_or(0.0)),
+        seconds_saved: Set(totals.seconds_saved.unwrap_or(0.0)),
         last_activity_at: Set(Some(Utc::now())),
         ..Default::default()
     }
@@ -317,14 +322,19 @@ pub async fn finish(
     Ok(())
 }
 
-/// Prepares a finished job to run again: only its failed, cancelled and
-/// unfinished companies go back to the queue; completed ones keep their results.
+/// Prepares a finished job to run again. A retry requeues its failed,
+/// cancelled and unfinished companies (completed ones keep their results); a
+/// refresh re-runs every company without the cache.
 pub async fn reset_for_retry(
     db: &impl ConnectionTrait,
     job_id: i32,
     refresh_cache: bool,
 ) -> Result<u64, DbErr> {
-    let requeued = company::Entity::update_many()
+    let mut requeue = company::Entity::update_many().filter(company::Column::JobId.eq(job_id));
+    if !refresh_cache {
+        requeue = requeue.filter(company::Column::Status.ne(CompanyStatus::Completed.as_str()));
+    }
+    let requeued = requeue
         .col_expr(
             company::Column::Status,
             Expr::value(CompanyStatus::Pending.as_str()),
@@ -334,9 +344,10 @@ pub async fn reset_for_retry(
             company::Column::ErrorMessage,
             Expr::value(Option::<String>::None),
         )
+        .col_expr(company::Column::CacheHit, Expr::value(false))
+        .col_expr(company::Column::CreditsSaved, Expr::value(0.0))
+        .col_expr(company::Column::SecondsSaved, Expr::value(0.0))
         .col_expr(company::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(company::Column::JobId.eq(job_id))
-        .filter(company::Column::Status.ne(CompanyStatus::Completed.as_str()))
         .exec(db)
         .await?
         .rows_affected;

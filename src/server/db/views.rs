@@ -2,8 +2,12 @@
 
 use chrono::Utc;
 
-use super::entities::{company, job};
+use super::{
+    entities::{cache_entry, company, job},
+    jobs::credits_cost,
+};
 use crate::domain::{
+    cache::{CacheEntryDetail, CacheEntryView},
     evidence::EvidenceSource,
     score::SubScore,
     views::{CompanyView, JobView, STALL_AFTER_SECS, progress_percent},
@@ -41,6 +45,9 @@ pub fn job_view(job: &job::Model) -> JobView {
         total_cost_usd: (job.cost_usd * 10_000.0).round() / 10_000.0,
         cache_hits: job.cache_hits,
         cache_misses: job.cache_misses,
+        credits_saved: job.credits_saved,
+        usd_saved: credits_cost(job.credits_saved),
+        seconds_saved: job.seconds_saved,
         validation_prompt_tokens: job.validation_prompt_tokens,
         validation_completion_tokens: job.validation_completion_tokens,
         scoring_prompt_tokens: job.scoring_prompt_tokens,
@@ -88,6 +95,7 @@ pub fn company_view(c: &company::Model) -> CompanyView {
         error_message: c.error_message.clone(),
         cache_hit: c.cache_hit,
         evidence_fetched_at: c.evidence_fetched_at,
+        credits_saved: c.credits_saved,
         validation_confidence: c.validation_confidence,
         validation_verdict: c.validation_verdict.clone(),
         sources: c
@@ -105,5 +113,32 @@ pub fn company_view(c: &company::Model) -> CompanyView {
         llm_response_time: c.llm_seconds,
         cost_usd: c.cost_usd,
         researched_at: c.researched_at,
+    }
+}
+
+pub fn cache_entry_view(e: &cache_entry::Model, now: chrono::DateTime<Utc>) -> CacheEntryView {
+    CacheEntryView {
+        id: e.id,
+        key: e.key.clone(),
+        name: e.display_name.clone(),
+        target_type: e.target_type.clone(),
+        website: e.website.clone(),
+        confidence: e.confidence,
+        verdict: e.verdict.clone(),
+        source_count: e.source_count,
+        fetched_at: e.fetched_at,
+        expires_at: e.expires_at,
+        expired: e.expires_at <= now,
+        size_bytes: e.size_bytes,
+        hits: e.hits,
+        last_hit_at: e.last_hit_at,
+        credits: e.credits,
+    }
+}
+
+pub fn cache_entry_detail(e: &cache_entry::Model, now: chrono::DateTime<Utc>) -> CacheEntryDetail {
+    CacheEntryDetail {
+        entry: cache_entry_view(e, now),
+        evidence: serde_json::from_value(e.evidence.clone()).unwrap_or_default(),
     }
 }

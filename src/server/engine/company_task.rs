@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use sea_orm::DbErr;
 
-use super::{Engine, research, runner::JobControl, scoring};
+use super::{Engine, cache, runner::JobControl, scoring};
 use crate::{
     domain::{
         job::{CompanyStatus, ProgressEvent, Stage},
@@ -44,6 +44,8 @@ pub(super) struct CompanyRun<'a> {
     pub rubric: &'a Rubric,
     pub company: company::Model,
     pub spend: Spend,
+    /// Ignore cached research and overwrite it.
+    pub refresh_cache: bool,
 }
 
 impl CompanyRun<'_> {
@@ -152,13 +154,24 @@ impl CompanyRun<'_> {
     }
 }
 
+/// The job a company belongs to, as its task sees it.
+pub(super) struct JobRef<'a> {
+    pub id: i32,
+    pub rubric: &'a Rubric,
+    pub refresh_cache: bool,
+}
+
 pub(super) async fn process(
     engine: &Engine,
     control: &JobControl,
-    job_id: i32,
-    rubric: &Rubric,
+    job: JobRef<'_>,
     company_id: i32,
 ) -> Result<(), DbErr> {
+    let JobRef {
+        id: job_id,
+        rubric,
+        refresh_cache,
+    } = job;
     let _slot = engine
         .inner
         .admission
@@ -180,6 +193,7 @@ pub(super) async fn process(
         rubric,
         company,
         spend,
+        refresh_cache,
     };
     let outcome = pipeline(&mut run).await;
     run.update_cost();
@@ -215,7 +229,7 @@ pub(super) async fn process(
 async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
     run.checkpoint().await?;
     run.stage(Stage::Searching).await?;
-    let researched = research::research(run).await?;
+    let researched = cache::research(run).await?;
     run.checkpoint().await?;
     run.stage(Stage::Scoring).await?;
     let scored = scoring::score_company(run, &researched.evidence).await?;

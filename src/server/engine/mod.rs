@@ -21,6 +21,7 @@ use super::{
 };
 use crate::domain::{evidence::Budget, job::ProgressEvent};
 
+mod cache;
 mod company_task;
 mod research;
 mod runner;
@@ -57,6 +58,23 @@ pub struct EngineSettings {
     /// A job whose owner has not renewed its lease for this long is taken over.
     pub lease: Duration,
     pub pricing: Pricing,
+    pub cache: CachePolicy,
+}
+
+/// Whether verified research is shared across jobs, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CachePolicy {
+    pub enabled: bool,
+    pub ttl_days: u32,
+}
+
+impl Default for CachePolicy {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            ttl_days: 30,
+        }
+    }
 }
 
 impl Default for EngineSettings {
@@ -71,6 +89,7 @@ impl Default for EngineSettings {
             validation_chars: 8_000,
             lease: Duration::from_secs(30),
             pricing: Pricing::default(),
+            cache: CachePolicy::default(),
         }
     }
 }

@@ -23,6 +23,8 @@ pub(super) struct Researched {
     pub evidence: Vec<EvidenceSource>,
     pub fetched_at: DateTime<Utc>,
     pub cache_hit: bool,
+    /// The validator's verdict when it verified the evidence; only then may it be cached.
+    pub verified: Option<Verdict>,
 }
 
 fn unverified(verdict: String) -> Verdict {
@@ -34,9 +36,8 @@ fn unverified(verdict: String) -> Verdict {
     }
 }
 
-pub(super) async fn research(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> {
-    // The research cache (a separate issue) plugs in here: a verified, unexpired
-    // entry for this company's key returns early with `cache_hit: true`.
+/// Searches the web and validates what it found (the research cache wraps this).
+pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> {
     let settings = run.engine.inner.settings.clone();
     let attempts = settings.max_search_attempts.max(1);
     let mut last: Option<Verdict> = None;
@@ -76,6 +77,7 @@ pub(super) async fn research(run: &mut CompanyRun<'_>) -> Result<Researched, Sto
                 evidence,
                 fetched_at: Utc::now(),
                 cache_hit: false,
+                verified: None,
             });
         } else {
             run.checkpoint().await?;
@@ -89,6 +91,7 @@ pub(super) async fn research(run: &mut CompanyRun<'_>) -> Result<Researched, Sto
                 evidence,
                 fetched_at: Utc::now(),
                 cache_hit: false,
+                verified: Some(verdict),
             });
         }
         last = Some(verdict);

@@ -98,8 +98,14 @@ pub(super) async fn run_job(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
         let engine = engine.clone();
         let control = control.clone();
         let rubric = rubric.clone();
+        let refresh_cache = job.refresh_cache;
         tasks.spawn(async move {
-            company_task::process(&engine, &control, job_id, &rubric, company_id).await
+            let job = company_task::JobRef {
+                id: job_id,
+                rubric: &rubric,
+                refresh_cache,
+            };
+            company_task::process(&engine, &control, job, company_id).await
         });
     }
     while let Some(joined) = tasks.join_next().await {

@@ -59,6 +59,10 @@ pub struct Model {
     pub llm_seconds: f64,
     #[sea_orm(column_type = "Double")]
     pub cost_usd: f64,
+    #[sea_orm(column_type = "Double")]
+    pub credits_saved: f64,
+    #[sea_orm(column_type = "Double")]
+    pub seconds_saved: f64,
     #[sea_orm(column_type = "Text", nullable)]
     pub error_message: Option<String>,
     pub created_at: DateTimeUtc,

@@ -26,6 +26,10 @@ pub struct Model {
     pub scoring_completion_tokens: i64,
     #[sea_orm(column_type = "Double")]
     pub cost_usd: f64,
+    #[sea_orm(column_type = "Double")]
+    pub credits_saved: f64,
+    #[sea_orm(column_type = "Double")]
+    pub seconds_saved: f64,
     #[sea_orm(column_type = "Text", nullable)]
     pub error_message: Option<String>,
     pub claimed_by: Option<String>,

@@ -1,4 +1,7 @@
 //! SeaORM entities. Rows are mapped to wire types before they leave the server.
 
+pub mod cache_claim;
+pub mod cache_day;
+pub mod cache_entry;
 pub mod company;
 pub mod job;
