@@ -46,6 +46,7 @@ pub fn size(bytes: i64) -> String {
 
 /// A cache entry in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CacheEntryView {
     pub id: i32,
     pub key: String,
@@ -66,6 +67,7 @@ pub struct CacheEntryView {
 
 /// One entry with the evidence it serves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CacheEntryDetail {
     #[serde(flatten)]
     pub entry: CacheEntryView,
@@ -73,6 +75,7 @@ pub struct CacheEntryDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CachePage {
     pub entries: Vec<CacheEntryView>,
     pub total: u64,
@@ -80,6 +83,7 @@ pub struct CachePage {
 
 /// Totals of the management page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CacheStats {
     pub enabled: bool,
     pub ttl_days: u32,
@@ -98,6 +102,7 @@ pub struct CacheStats {
 
 /// What the table can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CacheSort {
     Name,
@@ -163,6 +168,7 @@ impl Default for CacheQuery {
 
 /// What a clear removed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ClearedCache {
     pub deleted: u64,
     pub expired_only: bool,
@@ -170,6 +176,7 @@ pub struct ClearedCache {
 
 /// A refresh runs as a one-company job; this is where to follow it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CacheRefresh {
     pub entry_id: i32,
     pub job_id: i32,

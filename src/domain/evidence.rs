@@ -22,6 +22,7 @@ pub struct RawSource {
 
 /// A kept source, numbered from 1 as the prompts cite it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EvidenceSource {
     pub index: u32,
     pub url: String,

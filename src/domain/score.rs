@@ -64,6 +64,7 @@ pub struct Picks {
 
 /// Points for one criterion, with what they rest on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SubScore {
     pub points: u32,
     pub max: u32,

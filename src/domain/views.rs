@@ -11,6 +11,7 @@ use super::{evidence::EvidenceSource, score::SubScore};
 pub const STALL_AFTER_SECS: i64 = 300;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobView {
     pub id: i32,
     pub name: String,
@@ -50,6 +51,7 @@ pub struct JobView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanyView {
     pub id: i32,
     pub job_id: i32,
@@ -101,6 +103,7 @@ pub struct CompanyView {
 
 /// A job with its companies, ranked. The job's fields are at the top level (v1's shape).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobDetail {
     #[serde(flatten)]
     pub job: JobView,
@@ -109,6 +112,7 @@ pub struct JobDetail {
 
 /// A page of jobs and how many match the filters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobPage {
     pub jobs: Vec<JobView>,
     pub total: u64,

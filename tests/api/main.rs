@@ -3,6 +3,7 @@
 
 mod binary;
 mod cache;
+mod contract;
 mod engine;
 mod health;
 mod helpers;

@@ -8,7 +8,7 @@ use axum::{
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::error::ApiError;
+use super::{error::ApiError, openapi::ErrorBody};
 use crate::{
     domain::{
         cache::{
@@ -27,7 +27,8 @@ use crate::{
     },
 };
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Part of a name, key or website.
     pub q: Option<String>,
@@ -164,6 +165,7 @@ pub async fn clear_entries(state: &AppState, expired_only: bool) -> Result<Clear
 }
 
 /// GET /api/cache?q=&sort=&order=&skip=&limit=
+#[utoipa::path(get, path = "/api/cache", tag = "cache", params(ListParams), responses((status = 200, description = "A page of cache entries", body = CachePage), (status = 400, description = "Bad request", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Query(params): Query<ListParams>,
@@ -172,11 +174,13 @@ pub async fn list(
 }
 
 /// GET /api/cache/stats
+#[utoipa::path(get, path = "/api/cache/stats", tag = "cache", responses((status = 200, description = "Totals, hit rate and savings", body = CacheStats)))]
 pub async fn stats(State(state): State<AppState>) -> Result<Json<CacheStats>, ApiError> {
     Ok(Json(load_stats(&state).await?))
 }
 
 /// GET /api/cache/{id}: the entry with its evidence.
+#[utoipa::path(get, path = "/api/cache/{id}", tag = "cache", params(("id" = i32, Path, description = "Cache entry id")), responses((status = 200, description = "The entry with its evidence", body = CacheEntryDetail), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn entry(
     State(state): State<AppState>,
     Path(id): Path<i32>,
@@ -185,6 +189,7 @@ pub async fn entry(
 }
 
 /// DELETE /api/cache/{id}
+#[utoipa::path(delete, path = "/api/cache/{id}", tag = "cache", params(("id" = i32, Path, description = "Cache entry id")), responses((status = 200, description = "Entry deleted", body = serde_json::Value), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<i32>,
@@ -196,6 +201,7 @@ pub async fn delete(
 }
 
 /// POST /api/cache/{id}/refresh
+#[utoipa::path(post, path = "/api/cache/{id}/refresh", tag = "cache", params(("id" = i32, Path, description = "Cache entry id")), responses((status = 200, description = "A one-company job researches the entry again", body = CacheRefresh), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn refresh(
     State(state): State<AppState>,
     Path(id): Path<i32>,
@@ -203,13 +209,15 @@ pub async fn refresh(
     Ok(Json(refresh_entry(&state, id).await?))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct ClearParams {
     pub expired_only: Option<bool>,
 }
 
 /// POST /api/cache/clear with `expired_only` (query or JSON body; default true,
 /// so that clearing everything is always asked for explicitly).
+#[utoipa::path(post, path = "/api/cache/clear", tag = "cache", params(ClearParams), request_body(content = Option<ClearParams>, description = "Optional JSON body, same field as the query"), responses((status = 200, description = "How many entries were deleted", body = ClearedCache)))]
 pub async fn clear(
     State(state): State<AppState>,
     Query(query): Query<ClearParams>,

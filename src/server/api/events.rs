@@ -11,7 +11,7 @@ use axum::{
 use futures::{Stream, StreamExt, stream};
 use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 
-use super::{error::ApiError, jobs::load_detail};
+use super::{error::ApiError, jobs::load_detail, openapi::ErrorBody};
 use crate::{domain::job::ProgressEvent, server::state::AppState};
 
 async fn snapshot(state: &AppState, id: i32) -> Event {
@@ -26,6 +26,7 @@ async fn snapshot(state: &AppState, id: i32) -> Event {
     }
 }
 
+#[utoipa::path(get, path = "/api/jobs/{id}/events", tag = "jobs", params(("id" = i32, Path, description = "Job id")), responses((status = 200, description = "Server-sent events: a snapshot, then one event per change", content_type = "text/event-stream", body = String), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
     Path(id): Path<i32>,

@@ -9,7 +9,10 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::error::ApiError;
+use super::{
+    error::ApiError,
+    openapi::{ErrorBody, UploadForm},
+};
 use crate::{
     domain::{
         company_name::{CompanyName, NameError, website_host},
@@ -27,7 +30,8 @@ use crate::{
     },
 };
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CreateParams {
     pub submitted_by: Option<String>,
     pub target_type: Option<String>,
@@ -57,6 +61,7 @@ fn target(state: &AppState, params: &CreateParams) -> Result<String, ApiError> {
 
 /// POST /api/jobs/upload: multipart `file`, plus `submitted_by` and `target_type`
 /// as query parameters (v1) or form fields.
+#[utoipa::path(post, path = "/api/jobs/upload", tag = "jobs", params(CreateParams), request_body(content_type = "multipart/form-data", content = UploadForm), responses((status = 200, description = "The job, started", body = JobView), (status = 400, description = "Bad request", body = ErrorBody), (status = 413, description = "File too large", body = ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
     Query(mut params): Query<CreateParams>,
@@ -120,6 +125,7 @@ pub async fn upload(
 }
 
 /// POST /api/jobs/single?company_name=...
+#[utoipa::path(post, path = "/api/jobs/single", tag = "jobs", params(CreateParams), responses((status = 200, description = "The job, started", body = JobView), (status = 400, description = "Bad request", body = ErrorBody)))]
 pub async fn single(
     State(state): State<AppState>,
     Query(params): Query<CreateParams>,
@@ -158,7 +164,8 @@ pub async fn single(
     Ok(Json(job_view(&job)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     pub skip: Option<u64>,
     pub limit: Option<u64>,
@@ -167,6 +174,7 @@ pub struct ListParams {
 }
 
 /// GET /api/jobs
+#[utoipa::path(get, path = "/api/jobs", tag = "jobs", params(ListParams), responses((status = 200, description = "A page of jobs, newest first", body = JobPage), (status = 400, description = "Bad request", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Query(params): Query<ListParams>,
@@ -216,6 +224,7 @@ pub async fn load_detail(state: &AppState, id: i32) -> Result<JobDetail, ApiErro
 }
 
 /// GET /api/jobs/{id}: the job and its companies, ranked by score.
+#[utoipa::path(get, path = "/api/jobs/{id}", tag = "jobs", params(("id" = i32, Path, description = "Job id")), responses((status = 200, description = "The job and its companies, ranked by score", body = JobDetail), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn detail(
     State(state): State<AppState>,
     Path(id): Path<i32>,
@@ -224,6 +233,7 @@ pub async fn detail(
 }
 
 /// GET /api/jobs/{id}/progress
+#[utoipa::path(get, path = "/api/jobs/{id}/progress", tag = "jobs", params(("id" = i32, Path, description = "Job id")), responses((status = 200, description = "Counts and percent done", body = serde_json::Value), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn progress(
     State(state): State<AppState>,
     Path(id): Path<i32>,
@@ -242,13 +252,15 @@ pub async fn progress(
     })))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StartParams {
     /// Ignore cached research and search again.
     pub refresh: Option<bool>,
 }
 
 /// POST /api/jobs/{id}/start: runs the failed and unfinished companies again.
+#[utoipa::path(post, path = "/api/jobs/{id}/start", tag = "jobs", params(("id" = i32, Path, description = "Job id"), StartParams), responses((status = 200, description = "Failed and unfinished companies queued again", body = serde_json::Value), (status = 400, description = "Bad request", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn start(
     State(state): State<AppState>,
     Path(id): Path<i32>,
@@ -264,6 +276,7 @@ pub async fn start(
 }
 
 /// POST /api/jobs/{id}/cancel
+#[utoipa::path(post, path = "/api/jobs/{id}/cancel", tag = "jobs", params(("id" = i32, Path, description = "Job id")), responses((status = 200, description = "Cancellation requested", body = serde_json::Value), (status = 400, description = "Bad request", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn cancel(
     State(state): State<AppState>,
     Path(id): Path<i32>,
@@ -275,6 +288,7 @@ pub async fn cancel(
 }
 
 /// DELETE /api/jobs/{id}
+#[utoipa::path(delete, path = "/api/jobs/{id}", tag = "jobs", params(("id" = i32, Path, description = "Job id")), responses((status = 200, description = "Job deleted (its research stays in the cache)", body = serde_json::Value), (status = 400, description = "Bad request", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<i32>,
@@ -289,7 +303,8 @@ pub async fn delete(
     Ok(Json(json!({"message": "Job deleted", "job_id": id})))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportParams {
     pub tier: Option<String>,
     pub status: Option<String>,
@@ -297,6 +312,7 @@ pub struct ExportParams {
 }
 
 /// GET /api/jobs/{id}/export: a CSV of the job (optionally of the current filter).
+#[utoipa::path(get, path = "/api/jobs/{id}/export", tag = "jobs", params(("id" = i32, Path, description = "Job id"), ExportParams), responses((status = 200, description = "CSV of the job, ranked", content_type = "text/csv", body = String), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn export(
     State(state): State<AppState>,
     Path(id): Path<i32>,

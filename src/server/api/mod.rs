@@ -14,10 +14,12 @@ pub mod events;
 pub mod export;
 pub mod health;
 pub mod jobs;
+pub mod openapi;
 
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/api/health", get(health::health))
+        .route("/api/openapi.json", get(openapi::openapi_json))
         .route(
             "/api/jobs/upload",
             post(jobs::upload).layer(DefaultBodyLimit::max(max_upload_bytes + 64 * 1024)),

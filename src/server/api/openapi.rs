@@ -1,0 +1,68 @@
+//! The REST API's OpenAPI document, generated from the handlers' annotations
+//! and the wire types, served at /api/openapi.json.
+
+use axum::Json;
+use utoipa::{OpenApi, ToSchema};
+
+use super::{cache, events, health, jobs};
+
+/// Every 4xx/5xx answer of the REST API.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    /// What went wrong and what to fix.
+    detail: String,
+}
+
+/// The upload form (fields may also be given as query parameters, as v1 did).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The CSV: a company name column (company_name, name, company, account…)
+    /// and an optional website/domain column.
+    #[schema(format = Binary, value_type = String)]
+    file: Vec<u8>,
+    submitted_by: Option<String>,
+    /// A rubric id, e.g. iaas or managed_inference.
+    target_type: Option<String>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Territory Planner",
+        description = "Research and score prospect companies against an ideal-customer rubric. \
+                       Compatible with v1's paths, parameters and field names."
+    ),
+    paths(
+        health::health,
+        jobs::upload,
+        jobs::single,
+        jobs::list,
+        jobs::detail,
+        jobs::progress,
+        jobs::start,
+        jobs::cancel,
+        jobs::delete,
+        jobs::export,
+        events::events,
+        cache::list,
+        cache::stats,
+        cache::entry,
+        cache::delete,
+        cache::refresh,
+        cache::clear,
+    ),
+    components(schemas(ErrorBody, UploadForm)),
+    tags(
+        (name = "jobs", description = "Research jobs and their companies"),
+        (name = "cache", description = "The cross-job research cache"),
+        (name = "health", description = "Liveness and database health"),
+    )
+)]
+pub struct ApiDoc;
+
+/// GET /api/openapi.json
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
