@@ -1,6 +1,20 @@
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    territory_planner::server::startup::run_from_env().await
+/// Stack per runtime thread. Rendering a page's deeply nested view types
+/// needs more than tokio's 2 MiB default in unoptimised builds (a debug
+/// server overflowed it rendering a job page).
+const THREAD_STACK_BYTES: usize = 8 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK_BYTES)
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(territory_planner::server::startup::run_from_env()),
+        Err(error) => {
+            eprintln!("territory_planner: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }

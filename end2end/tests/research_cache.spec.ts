@@ -27,6 +27,7 @@ test("a re-run of the sample is served from the cache, and says so", async ({ pa
   // The second run, in the browser: the preview counts the cached companies and prices only the rest.
   await page.goto("/");
   await hydrated(page);
+  await expect(page.getByLabel("Research jobs").getByRole("button", { name: "Next" })).toHaveText("Next");
   await page.getByLabel("CSV file").setInputFiles({ name: "rerun.csv", mimeType: "text/csv", buffer: SAMPLE_CSV });
   const preview = page.getByLabel("Upload preview");
   await expect(preview.getByTestId("already-cached")).toHaveText(String(verified.length));
@@ -65,6 +66,7 @@ test("the Cache page lists, searches, shows, refreshes and deletes entries", asy
   await expect(page.getByTestId("cache-total-entries")).not.toHaveText("0");
   expect(await page.getByTestId("cache-row").count()).toBeGreaterThan(0);
 
+  await expect(page.getByRole("button", { name: "Next" })).toHaveText("Next");
   await page.getByLabel("Search the cache").fill("moda");
   const rows = page.getByTestId("cache-row");
   await expect(rows).toHaveCount(1);

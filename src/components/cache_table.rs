@@ -75,7 +75,7 @@ pub fn CacheTable(
     view! {
         <div class="overflow-x-auto">
             <table class="min-w-full text-sm">
-                <thead class="bg-slate-50 text-xs uppercase text-slate-600">
+                <thead class="bg-slate-50 text-xs text-slate-600">
                     <tr>
                         {header(CacheSort::Name, "Company")}
                         {header(CacheSort::TargetType, "Target type")}

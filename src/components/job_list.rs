@@ -91,7 +91,7 @@ pub fn JobList(target_types: Vec<TargetTypeView>) -> impl IntoView {
                                             disabled=move || page.get() == 0
                                             on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
                                         <button type="button" class="rounded px-2 py-1 ring-1 ring-slate-300 disabled:opacity-40"
-                                            disabled=move || (page.get() + 1) * PAGE >= total
+                                            disabled=move || { (page.get() + 1) * PAGE >= total }
                                             on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
                                     </div>
                                 </div>

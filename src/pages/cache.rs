@@ -186,7 +186,7 @@ pub fn CachePage() -> impl IntoView {
                                         <button type="button" class="rounded-md px-3 py-1 ring-1 ring-slate-300 disabled:opacity-40"
                                             disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
                                         <button type="button" class="rounded-md px-3 py-1 ring-1 ring-slate-300 disabled:opacity-40"
-                                            disabled=move || (page.get() + 1) * PAGE >= total on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                                            disabled=move || { (page.get() + 1) * PAGE >= total } on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
                                     </div>
                                 </div>
                             }.into_any()

@@ -77,6 +77,44 @@ fn serves_json_logs_and_stops_cleanly_on_sigterm() {
             .status()
     });
     assert_eq!(status, 200);
+    // A finished job's page renders on the server (its deep view types once
+    // overflowed a runtime thread's stack in this unoptimised binary).
+    let page = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let job: serde_json::Value = client
+            .post(format!("http://{addr}/api/jobs/single?company_name=Cohere"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = job["id"].as_i64().unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let detail: serde_json::Value = client
+                .get(format!("http://{addr}/api/jobs/{id}"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if detail["status"] != "pending" && detail["status"] != "running" {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{detail}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let response = client
+            .get(format!("http://{addr}/jobs/{id}"))
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.text().await.unwrap())
+    });
+    assert_eq!(page.0, 200);
+    assert!(page.1.contains("Single Company: Cohere"), "{}", page.1);
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

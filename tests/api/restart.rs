@@ -17,21 +17,47 @@ use crate::{
     helpers::{TestDatabase, backends, server_command},
 };
 
-fn start_server(database_url: &str, fake: &FakeUpstream) -> Child {
-    server_command()
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("DATABASE_URL", database_url)
-        .env("TAVILY_BASE_URL", fake.search_url())
-        .env("LLM_BASE_URL", fake.llm_url())
-        .env("JOB_LEASE_SECS", "1")
-        .env("SEARCH_CONCURRENCY", "2")
-        .env("LLM_CONCURRENCY", "2")
-        .env("RETRY_BASE_DELAY_SECS", "0.02")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server starts")
+/// A server process that is killed if the test ends early (a failed assert),
+/// so no orphan outlives the test.
+struct Server(Child);
+
+impl std::ops::Deref for Server {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_server(database_url: &str, fake: &FakeUpstream) -> Server {
+    Server(
+        server_command()
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("DATABASE_URL", database_url)
+            .env("TAVILY_BASE_URL", fake.search_url())
+            .env("LLM_BASE_URL", fake.llm_url())
+            .env("JOB_LEASE_SECS", "1")
+            .env("SEARCH_CONCURRENCY", "2")
+            .env("LLM_CONCURRENCY", "2")
+            .env("RETRY_BASE_DELAY_SECS", "0.02")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server starts"),
+    )
 }
 
 #[tokio::test]
