@@ -48,6 +48,12 @@ test("a re-run of the sample is served from the cache, and says so", async ({ pa
     expect(company.cache_hit, company.name).toBe(true);
   }
 
+  // Opened directly, the job page arrives rendered by the server and hydrates cleanly.
+  await page.goto(`/jobs/${jobId}`);
+  await expect(page.locator('tr[data-company="Anthropic"]')).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByTestId("job-status")).toHaveText("completed");
+
   // The expanded row says where its evidence came from.
   await page.locator('tr[data-company="Anthropic"]').click();
   await expect(page.getByTestId("evidence-provenance")).toContainText("from the research cache");

@@ -23,8 +23,10 @@ pub fn CompanyTable(
     view_state: RwSignal<TableView>,
     tier_labels: Signal<Vec<(String, String)>>,
     criteria: Signal<Vec<(String, u32)>>,
+    /// Ids of the open rows; owned by the page so they stay open when the
+    /// table is rebuilt after a refetch.
+    expanded: RwSignal<HashSet<i32>>,
 ) -> impl IntoView {
-    let expanded = RwSignal::new(HashSet::<i32>::new());
     let label_of = move |tier: &str| {
         tier_labels
             .get()

@@ -76,8 +76,12 @@ pub fn JobPage() -> impl IntoView {
     });
 
     let view_state = RwSignal::new(TableView::default());
-    let job = Signal::derive(move || live.get().map(|d| d.job));
-    let companies = Signal::derive(move || live.get().map(|d| d.companies).unwrap_or_default());
+    let expanded = RwSignal::new(std::collections::HashSet::<i32>::new());
+    // What is shown: the live copy once events flow, the loaded detail until
+    // then (so the server renders the job, and hydration starts from it).
+    let current = Signal::derive(move || live.get().or_else(|| detail.get().and_then(Result::ok)));
+    let job = Signal::derive(move || current.get().map(|d| d.job));
+    let companies = Signal::derive(move || current.get().map(|d| d.companies).unwrap_or_default());
     let rubric = Signal::derive(move || {
         let kind = job.get().map(|j| j.job_type).unwrap_or_default();
         types
@@ -120,6 +124,7 @@ pub fn JobPage() -> impl IntoView {
                         <CompanyTable
                             companies
                             view_state
+                            expanded
                             tier_labels=Signal::derive(move || rubric.get().map(|r| r.priority_labels).unwrap_or_default())
                             criteria=Signal::derive(move || rubric.get().map(|r| r.criteria).unwrap_or_default())
                         />

@@ -115,6 +115,10 @@ fn serves_json_logs_and_stops_cleanly_on_sigterm() {
     });
     assert_eq!(page.0, 200);
     assert!(page.1.contains("Single Company: Cohere"), "{}", page.1);
+    assert!(
+        page.1.contains("data-company=\"Cohere\""),
+        "the rows are rendered on the server"
+    );
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
