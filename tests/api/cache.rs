@@ -6,14 +6,11 @@ use std::time::Duration;
 use chrono::Utc;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-use territory_planner::server::{
-    db::{entities::cache_entry, jobs},
-    fake_upstream::FakeConfig,
-};
+use territory_planner::server::{db::entities::cache_entry, fake_upstream::FakeConfig};
 
 use crate::{
     engine::{V1_SAMPLE, rows, submit, wait_finished},
-    helpers::{Backend, TestApp, backends, spawn_app_with_fake},
+    helpers::{Backend, TestApp, backends, spawn_app_with_fake, spawn_instance_sharing},
 };
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -147,34 +144,51 @@ async fn a_refresh_rerun_ignores_the_cache_and_overwrites_it() {
     }
 }
 
+/// Searches slow enough that two jobs ask for the same companies at once.
+fn slow_searches() -> FakeConfig {
+    FakeConfig {
+        search_latency: (Duration::from_millis(300), Duration::from_millis(300)),
+        ..FakeConfig::default()
+    }
+}
+
+/// Two jobs with the same companies, one on each app (or both on one), at once;
+/// each company is searched once and served to the other job from the cache.
+async fn race_two_jobs(first: &TestApp, second: &TestApp) {
+    let a = submit(first, "iaas", &["Replicate", "Runway"]).await;
+    let b = submit(second, "iaas", &["Runway", "Replicate"]).await;
+    let mut hits = 0;
+    for id in [a, b] {
+        hits += wait_finished(first, id, WAIT).await.cache_hits;
+    }
+    let fake = first.fake.as_ref().unwrap();
+    for name in ["Replicate", "Runway"] {
+        assert_eq!(fake.calls_for(name).searches, 1, "{name}");
+    }
+    assert_eq!(
+        hits, 2,
+        "one job searched each company, the other was served"
+    );
+}
+
 #[tokio::test]
 async fn concurrent_jobs_search_a_company_once() {
     for backend in backends() {
-        let slow = FakeConfig {
-            search_latency: (Duration::from_millis(300), Duration::from_millis(300)),
-            ..FakeConfig::default()
-        };
-        let app = spawn_app_with_fake(backend, slow, &[]).await;
-        let a = submit(&app, "iaas", &["Replicate", "Runway"]).await;
-        let b = submit(&app, "iaas", &["Runway", "Replicate"]).await;
-        wait_finished(&app, a, WAIT).await;
-        wait_finished(&app, b, WAIT).await;
-        let fake = app.fake.as_ref().unwrap();
-        for name in ["Replicate", "Runway"] {
-            assert_eq!(fake.calls_for(name).searches, 1, "{backend:?}: {name}");
-        }
-        let mut hits = 0;
-        for id in [a, b] {
-            hits += jobs::find(&app.state.db, id)
-                .await
-                .unwrap()
-                .unwrap()
-                .cache_hits;
-        }
-        assert_eq!(
-            hits, 2,
-            "one job searched each company, the other was served"
+        let app = spawn_app_with_fake(backend, slow_searches(), &[]).await;
+        race_two_jobs(&app, &app).await;
+    }
+}
+
+#[tokio::test]
+async fn two_instances_sharing_a_database_search_a_company_once() {
+    for backend in backends() {
+        let first = spawn_app_with_fake(backend, slow_searches(), &[]).await;
+        let second = spawn_instance_sharing(&first).await;
+        assert_ne!(
+            first.state.engine.instance_id(),
+            second.state.engine.instance_id()
         );
+        race_two_jobs(&first, &second).await;
     }
 }
 

@@ -119,7 +119,7 @@ pub struct TestApp {
     pub state: AppState,
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
-    _db: TestDatabase,
+    _db: Option<TestDatabase>,
 }
 
 impl TestApp {
@@ -225,6 +225,27 @@ async fn start(
     vars: Vec<(String, String)>,
     fake: Option<FakeUpstream>,
 ) -> TestApp {
+    let mut app = start_on(&db.url, vars, fake).await;
+    app._db = Some(db);
+    app
+}
+
+/// A second app instance on the same database and upstreams as `first`, as
+/// several instances share one PostgreSQL in production.
+pub async fn spawn_instance_sharing(first: &TestApp) -> TestApp {
+    let fake = first
+        .fake
+        .as_ref()
+        .expect("the first instance has a fake upstream");
+    let vars = test_config_for(&[], Some(fake));
+    start_on(&first.state.config.database_url, vars, None).await
+}
+
+async fn start_on(
+    database_url: &str,
+    vars: Vec<(String, String)>,
+    fake: Option<FakeUpstream>,
+) -> TestApp {
     // RUST_LOG=... cargo test shows the app's logs.
     if std::env::var_os("RUST_LOG").is_some() {
         territory_planner::server::telemetry::init(
@@ -232,7 +253,7 @@ async fn start(
         );
     }
     let pairs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let config = test_config(&db.url, &pairs);
+    let config = test_config(database_url, &pairs);
     let app = Application::build(config, test_leptos_options())
         .await
         .expect("app builds");
@@ -252,7 +273,7 @@ async fn start(
             .build()
             .expect("HTTP client"),
         shutdown: Some(tx),
-        _db: db,
+        _db: None,
     }
 }
 

@@ -167,6 +167,11 @@ impl Engine {
         &self.inner.settings
     }
 
+    /// This instance's name in job leases and cache claims.
+    pub fn instance_id(&self) -> &str {
+        &self.inner.instance_id
+    }
+
     /// Progress events: one per company stage change and per job status change.
     pub fn subscribe(&self) -> broadcast::Receiver<ProgressEvent> {
         self.inner.events.subscribe()
