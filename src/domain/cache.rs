@@ -154,18 +154,6 @@ pub struct CacheQuery {
     pub limit: u64,
 }
 
-impl Default for CacheQuery {
-    fn default() -> Self {
-        Self {
-            search: None,
-            sort: CacheSort::FetchedAt,
-            descending: true,
-            skip: 0,
-            limit: 50,
-        }
-    }
-}
-
 /// What a clear removed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -27,10 +27,6 @@ pub async fn get_cache_stats() -> Result<CacheStats, AppError> {
 #[server(endpoint = "cache_admin/list")]
 #[tracing::instrument]
 pub async fn list_cache(query: CacheQuery) -> Result<CachePage, AppError> {
-    let query = CacheQuery {
-        limit: query.limit.clamp(1, 500),
-        ..query
-    };
     Ok(server::load_page(&server::state(), &query).await?)
 }
 

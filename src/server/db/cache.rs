@@ -9,7 +9,10 @@ use sea_orm::{
     sea_query::{Alias, Expr, Func, OnConflict},
 };
 
-use super::entities::{cache_claim, cache_day, cache_entry};
+use super::{
+    entities::{cache_claim, cache_day, cache_entry},
+    sum_if, sum_of, sum_of_big,
+};
 use crate::domain::{
     cache::{self, CacheQuery, CacheSort, CacheStats, HIT_RATE_DAYS},
     evidence::EvidenceSource,
@@ -328,26 +331,14 @@ pub async fn stats(
     ttl_days: u32,
 ) -> Result<CacheStats, DbErr> {
     use sea_orm::sea_query::Asterisk;
-    let big = |e: Expr| e.cast_as(Alias::new("BIGINT"));
     let entries = cache_entry::Entity::find()
         .select_only()
         .column_as(Expr::expr(Func::count(Expr::col(Asterisk))), "entries")
         .column_as(
-            big(Expr::expr(Func::coalesce([
-                Expr::expr(Func::sum(
-                    Expr::case(cache_entry::Column::ExpiresAt.lte(now), 1).finally(0),
-                )),
-                Expr::val(0),
-            ]))),
+            sum_if(Expr::col(cache_entry::Column::ExpiresAt).lte(now)),
             "expired",
         )
-        .column_as(
-            big(Expr::expr(Func::coalesce([
-                Expr::expr(Func::sum(Expr::col(cache_entry::Column::SizeBytes))),
-                Expr::val(0),
-            ]))),
-            "size",
-        )
+        .column_as(sum_of_big(cache_entry::Column::SizeBytes), "size")
         .into_model::<EntryTotals>()
         .one(db)
         .await?
@@ -357,14 +348,8 @@ pub async fn stats(
         .to_string();
     let days = cache_day::Entity::find()
         .select_only()
-        .column_as(
-            big(Expr::expr(Func::sum(Expr::col(cache_day::Column::Hits)))),
-            "hits",
-        )
-        .column_as(
-            big(Expr::expr(Func::sum(Expr::col(cache_day::Column::Misses)))),
-            "misses",
-        )
+        .column_as(sum_of_big(cache_day::Column::Hits), "hits")
+        .column_as(sum_of_big(cache_day::Column::Misses), "misses")
         .filter(cache_day::Column::Day.gte(since))
         .into_model::<DayTotals>()
         .one(db)
@@ -372,14 +357,8 @@ pub async fn stats(
         .unwrap_or_default();
     let saved = cache_day::Entity::find()
         .select_only()
-        .column_as(
-            Expr::expr(Func::sum(Expr::col(cache_day::Column::CreditsSaved))),
-            "credits",
-        )
-        .column_as(
-            Expr::expr(Func::sum(Expr::col(cache_day::Column::SecondsSaved))),
-            "seconds",
-        )
+        .column_as(sum_of(cache_day::Column::CreditsSaved, 0.0), "credits")
+        .column_as(sum_of(cache_day::Column::SecondsSaved, 0.0), "seconds")
         .into_model::<SavedTotals>()
         .one(db)
         .await?

@@ -8,7 +8,10 @@ use sea_orm::{
     sea_query::{Expr, Func},
 };
 
-use super::entities::{company, job};
+use super::{
+    entities::{company, job},
+    sum_if, sum_of, sum_of_big,
+};
 use crate::domain::{
     company_name::CompanyName,
     job::{CompanyStatus, JobStatus, Stage, USD_PER_TAVILY_CREDIT},
@@ -122,28 +125,8 @@ struct Totals {
     seconds_saved: Option<f64>,
 }
 
-fn sum_if(condition: Expr) -> Expr {
-    let case: Expr = Expr::case(condition, 1).finally(0).into();
-    Expr::from(Func::sum(case))
-}
-
 fn count_where(column: company::Column, value: &str) -> Expr {
     sum_if(Expr::col(column).eq(value))
-}
-
-fn sum_of(column: company::Column, zero: impl Into<sea_orm::Value>) -> Expr {
-    Expr::from(Func::coalesce([
-        Expr::from(Func::sum(Expr::col(column))),
-        Expr::val(zero),
-    ]))
-}
-
-/// SUM of a BIGINT column is NUMERIC on PostgreSQL: cast it back.
-fn sum_of_big(column: company::Column) -> Expr {
-    Expr::from(Func::cast_as(
-        sum_of(column, 0i64),
-        sea_orm::sea_query::Alias::new("BIGINT"),
-    ))
 }
 
 /// Recomputes the job's counters and spend from its companies.

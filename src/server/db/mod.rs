@@ -10,7 +10,10 @@ pub mod jobs;
 pub mod views;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr,
+    sea_query::{Alias, Expr, Func, IntoColumnRef},
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
@@ -23,6 +26,25 @@ pub enum DbSetupError {
     Connect(DbErr),
     #[error("cannot apply database migrations: {0}")]
     Migrate(DbErr),
+}
+
+/// SUM over the rows where `condition` holds (NULL over no rows).
+pub(crate) fn sum_if(condition: Expr) -> Expr {
+    let case: Expr = Expr::case(condition, 1).finally(0).into();
+    Expr::from(Func::sum(case))
+}
+
+/// SUM of a column, `zero` over no rows.
+pub(crate) fn sum_of(column: impl IntoColumnRef, zero: impl Into<sea_orm::Value>) -> Expr {
+    Expr::from(Func::coalesce([
+        Expr::from(Func::sum(Expr::col(column))),
+        Expr::val(zero),
+    ]))
+}
+
+/// SUM of a BIGINT column is NUMERIC on PostgreSQL: cast it back.
+pub(crate) fn sum_of_big(column: impl IntoColumnRef) -> Expr {
+    Expr::from(Func::cast_as(sum_of(column, 0i64), Alias::new("BIGINT")))
 }
 
 /// The file path of a SQLite URL, if it names a file.
