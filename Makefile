@@ -108,6 +108,7 @@ e2e: tools browser
 	env -u TAVILY_API_KEY -u LLM_API_KEY -u CRUSOE_API_KEY \
 	  LEPTOS_SITE_ADDR=$(E2E_ADDR) E2E_BASE_URL=http://$(E2E_ADDR) \
 	  DATABASE_URL="sqlite://$(CURDIR)/target/e2e/e2e.db?mode=rwc" \
+	  SETUP_TOKEN=e2e-setup-token \
 	  cargo leptos end-to-end
 
 test: tools browser fmt lint unit e2e

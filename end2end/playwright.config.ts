@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { ADMIN_STATE } from "./tests/accounts";
 
 // Debian's Chromium: `npx playwright install` cannot download browsers here.
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -32,15 +33,24 @@ export default defineConfig({
     },
   },
   projects: [
+    // First run: creates the admin through the setup link and saves the
+    // admin's browser state and API token for the other projects.
+    {
+      name: "setup",
+      use: { ...devices["Desktop Chrome"], channel: undefined },
+      testMatch: /.*\.setup\.ts/,
+    },
     {
       name: "desktop",
-      use: { ...devices["Desktop Chrome"], channel: undefined },
-      testIgnore: /.*\.phone\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], channel: undefined, storageState: ADMIN_STATE },
+      testIgnore: [/.*\.phone\.spec\.ts/, /.*\.setup\.ts/],
+      dependencies: ["setup"],
     },
     {
       name: "phone",
-      use: { ...devices["Pixel 7"], channel: undefined },
+      use: { ...devices["Pixel 7"], channel: undefined, storageState: ADMIN_STATE },
       testMatch: /.*\.phone\.spec\.ts/,
+      dependencies: ["setup"],
     },
   ],
 });

@@ -9,11 +9,15 @@ use leptos_router::{
 
 use crate::components::app_frame::AppFrame;
 use crate::pages::{
-    cache::CachePage, dashboard::DashboardPage, job::JobPage, not_found::NotFound,
-    settings::SettingsPage,
+    account::AccountPage, admin_audit::AuditPage, admin_users::UsersPage, cache::CachePage,
+    dashboard::DashboardPage, job::JobPage, login::LoginPage, not_found::NotFound,
+    settings::SettingsPage, setup::SetupPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page's Content-Security-Policy carries this render's script nonce.
+    #[cfg(feature = "ssr")]
+    crate::server::guard::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -46,6 +50,11 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("jobs"), ParamSegment("id")) view=JobPage />
                     <Route path=StaticSegment("cache") view=CachePage />
                     <Route path=StaticSegment("settings") view=SettingsPage />
+                    <Route path=StaticSegment("login") view=LoginPage />
+                    <Route path=StaticSegment("setup") view=SetupPage />
+                    <Route path=StaticSegment("account") view=AccountPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("users")) view=UsersPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditPage />
                 </Routes>
             </AppFrame>
         </Router>

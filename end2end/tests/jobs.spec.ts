@@ -15,7 +15,7 @@ test("upload, preview, start, live progress, completion, sort, filter, expand, e
   test.setTimeout(120_000);
   await page.goto("/");
   await hydrated(page);
-  await page.getByLabel("Your name (optional)").fill("E2E Rep");
+  await page.getByLabel("Submitted by (optional; you when empty)").fill("E2E Rep");
   await page.getByLabel("CSV file").setInputFiles({
     name: "sample_companies.csv",
     mimeType: "text/csv",

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_jobs_and_companies;
 mod m20261129_000001_create_research_cache;
+mod m20261201_000001_create_accounts;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_create_jobs_and_companies::Migration),
             Box::new(m20261129_000001_create_research_cache::Migration),
+            Box::new(m20261201_000001_create_accounts::Migration),
         ]
     }
 }

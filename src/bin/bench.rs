@@ -199,6 +199,7 @@ async fn run_job(engine: &Engine, companies: Vec<jobs::NewCompany>) -> (i32, f64
     let started = Instant::now();
     let job = engine
         .submit(jobs::NewJob {
+            owner_id: None,
             name: "benchmark".into(),
             target_type: "iaas".into(),
             submitted_by: "bench".into(),

@@ -3,7 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use super::{demo_banner::DemoBanner, hydration_marker::HydrationMarker};
+use super::{
+    current_user::{detour, provide_current_user, use_current_user},
+    demo_banner::DemoBanner,
+    hydration_marker::HydrationMarker,
+    user_menu::UserMenu,
+};
 
 /// One entry of the main navigation.
 struct NavItem {
@@ -37,7 +42,22 @@ fn is_active(href: &str, path: &str) -> bool {
 
 #[component]
 pub fn AppFrame(children: Children) -> impl IntoView {
+    let resource = provide_current_user();
+    let user = use_current_user();
     let location = use_location();
+    // In the browser, sign-in and sign-out navigate without a page load: send
+    // the browser where the server would have (see `detour`).
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        // Only an answer for the page shown counts (a navigation asks again).
+        let path = location.pathname.get();
+        if let Some((asked_for, Ok(signed_in))) = resource.get()
+            && asked_for == path
+            && let Some(to) = detour(signed_in.as_ref(), &path)
+        {
+            navigate(&to, Default::default());
+        }
+    });
     let (menu_open, set_menu_open) = signal(false);
 
     // Close the mobile menu whenever the route changes.
@@ -47,8 +67,10 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     });
 
     let links = move || {
+        // Signed out (the sign-in and setup pages): no navigation.
+        user.get()?;
         let path = location.pathname.get();
-        NAV_ITEMS
+        let links = NAV_ITEMS
             .iter()
             .map(|item| {
                 let active = is_active(item.href, &path);
@@ -63,7 +85,8 @@ pub fn AppFrame(children: Children) -> impl IntoView {
                     </a>
                 }
             })
-            .collect_view()
+            .collect_view();
+        Some(links)
     };
 
     view! {
@@ -77,7 +100,10 @@ pub fn AppFrame(children: Children) -> impl IntoView {
                         </span>
                         <span class="text-lg font-semibold">"Territory Planner"</span>
                     </a>
-                    <div class="hidden gap-1 md:flex">{links}</div>
+                    <div class="hidden items-center gap-1 md:flex">
+                        <Transition fallback=|| ()>{links}</Transition>
+                        <UserMenu />
+                    </div>
                     <button
                         type="button"
                         class="rounded-md px-3 py-2 text-sm font-medium text-slate-200 ring-1 ring-slate-600 hover:bg-slate-700 md:hidden"
@@ -93,7 +119,8 @@ pub fn AppFrame(children: Children) -> impl IntoView {
                     class="space-y-1 px-4 pb-3 md:hidden"
                     class:hidden=move || !menu_open.get()
                 >
-                    {links}
+                    <Transition fallback=|| ()>{links}</Transition>
+                    <UserMenu />
                 </div>
             </nav>
             <DemoBanner />

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::browser::local_time;
+use super::{browser::local_time, source_link::SourceLink};
 use crate::domain::cache::{self, CacheEntryDetail};
 
 #[component]
@@ -25,7 +25,7 @@ pub fn CacheEntryEvidence(detail: CacheEntryDetail, on_close: Callback<()>) -> i
                     <li class="rounded-md bg-slate-50 p-3 text-sm">
                         <div class="flex flex-wrap items-baseline gap-2">
                             <span class="text-xs text-slate-500">{format!("[{}]", s.index)}</span>
-                            <a class="font-medium text-emerald-800 hover:underline" href=s.url.clone() target="_blank" rel="noopener noreferrer">{if s.title.is_empty() { s.url.clone() } else { s.title.clone() }}</a>
+                            <SourceLink class="font-medium text-emerald-800 hover:underline" url=s.url.clone() text=if s.title.is_empty() { s.url.clone() } else { s.title.clone() } />
                             <span class="text-xs text-slate-500">{format!("relevance {:.2}", s.relevance)}</span>
                         </div>
                         <p class="mt-1 whitespace-pre-line text-slate-700">{s.excerpt}</p>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{browser::now, confirm::ConfirmButton};
+use super::{browser::now, confirm::ConfirmButton, current_user::use_is_admin};
 use crate::domain::cache::{self, CacheEntryView, CacheSort};
 
 /// What a row asks the page to do.
@@ -36,6 +36,8 @@ pub fn CacheTable(
         }
     };
     let today = now();
+    // Deleting entries is for admins.
+    let is_admin = use_is_admin();
     let rows = entries
         .into_iter()
         .map(|e| {
@@ -64,8 +66,10 @@ pub fn CacheTable(
                         <div class="flex flex-wrap gap-2">
                             <button type="button" class="rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 hover:bg-slate-50"
                                 on:click=move |_| on_action.run(EntryAction::Refresh(id))>"Refresh"</button>
-                            <ConfirmButton label="Delete" question=question
-                                on_confirm=Callback::new(move |()| on_action.run(EntryAction::Delete(id))) />
+                            <Show when=move || is_admin.get()>
+                                <ConfirmButton label="Delete" question=question.clone()
+                                    on_confirm=Callback::new(move |()| on_action.run(EntryAction::Delete(id))) />
+                            </Show>
                         </div>
                     </td>
                 </tr>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::{
     browser::{local_time, now},
     format::{duration, funding, usd},
+    source_link::SourceLink,
 };
 use crate::domain::{cache, job::USD_PER_TAVILY_CREDIT, views::CompanyView};
 
@@ -102,7 +103,7 @@ pub fn CompanyDetails(company: CompanyView, criteria: Vec<(String, u32)>) -> imp
                         {c.sources.iter().map(|s| view! {
                             <li class="truncate">
                                 <span class="text-slate-400">{format!("[{}] ", s.index)}</span>
-                                <a class="text-emerald-700 underline" href=s.url.clone() target="_blank" rel="noopener noreferrer">{s.title.clone()}</a>
+                                <SourceLink class="text-emerald-700 underline" url=s.url.clone() text=s.title.clone() />
                             </li>
                         }).collect_view()}
                     </ol>

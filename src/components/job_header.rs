@@ -6,6 +6,7 @@ use super::{
     badges::{ProgressBar, StatusBadge},
     browser::now,
     confirm::ConfirmButton,
+    current_user::use_current_user,
     format::{duration, usd},
 };
 use crate::{
@@ -61,6 +62,12 @@ pub fn JobHeader(
             .is_some_and(|j| j.status == "running" || j.status == "pending")
     };
     let id = move || job.get().map_or(0, |j| j.id);
+    // Cancel, retry and delete are for the job's owner and admins.
+    let me = use_current_user();
+    let may_manage = move || {
+        me.get()
+            .is_some_and(|u| job.get().is_some_and(|j| u.may_manage_job(j.owner_id)))
+    };
     let button = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-40";
 
     view! {
@@ -101,17 +108,17 @@ pub fn JobHeader(
             {move || job.get().and_then(|j| j.error_message).map(|m| view! { <p role="alert" class="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800">{m}</p> })}
             {move || job.get().filter(|j| j.stalled).map(|_| view! { <p class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900">"No progress for over 5 minutes. The job resumes by itself if its server restarted; otherwise cancel and retry it."</p> })}
             <div class="mt-4 flex flex-wrap gap-2">
-                <Show when=running>
+                <Show when=move || running() && may_manage()>
                     <button type="button" class=button on:click=move |_| { cancel.dispatch(id()); }>"Cancel"</button>
                 </Show>
-                <Show when=move || !running()>
+                <Show when=move || !running() && may_manage()>
                     <button type="button" class=button
                         disabled=move || job.get().is_none_or(|j| j.failed_companies + j.cancelled_companies + j.pending_companies == 0)
                         on:click=move |_| { retry.dispatch((id(), false)); }>"Retry failed"</button>
                     <button type="button" class=button on:click=move |_| { retry.dispatch((id(), true)); }>"Re-run with fresh research"</button>
                 </Show>
                 <a class=button href=move || export_href.get() download>"Export CSV"</a>
-                <Show when=move || !running()>
+                <Show when=move || !running() && may_manage()>
                     <ConfirmButton
                         label="Delete"
                         question="Delete this job and its results?".to_string()

@@ -1,6 +1,7 @@
 //! Reusable views.
 
 pub mod app_frame;
+pub mod auth_card;
 pub mod badges;
 pub mod browser;
 pub mod cache_entry;
@@ -9,6 +10,7 @@ pub mod cache_totals;
 pub mod company_details;
 pub mod company_table;
 pub mod confirm;
+pub mod current_user;
 pub mod demo_banner;
 pub mod format;
 pub mod hydration_marker;
@@ -16,3 +18,5 @@ pub mod job_header;
 pub mod job_list;
 pub mod new_job;
 pub mod page_header;
+pub mod source_link;
+pub mod user_menu;

@@ -116,7 +116,7 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
                     </select>
                 </label>
                 <label class="block text-sm">
-                    <span class="text-slate-700">"Your name (optional)"</span>
+                    <span class="text-slate-700">"Submitted by (optional; you when empty)"</span>
                     <input
                         class="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5"
                         type="text"
@@ -257,6 +257,14 @@ fn PreviewCard(
                 <dd data-testid="estimate">{format!("{} credits, about {}", summary.estimated_credits, usd(summary.estimated_usd))}</dd>
             </dl>
             {summary.converted_from.clone().map(|from| view! { <p class="mt-2 text-xs text-amber-800">{format!("Converted from {from} to UTF-8.")}</p> })}
+            {(summary.rejected_count > 0).then(|| view! {
+                <div class="mt-2 rounded-md bg-amber-50 p-2 text-xs text-amber-900" data-testid="rejected-rows">
+                    <p class="font-medium">{format!("{} rows left out:", summary.rejected_count)}</p>
+                    <ul class="mt-1 list-disc pl-4">
+                        {summary.rejected.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
+                    </ul>
+                </div>
+            })}
             <p class="mt-2 truncate text-xs text-slate-500">{summary.sample.join(", ")}</p>
             <div class="mt-3 flex gap-2">
                 <button

@@ -33,6 +33,11 @@ const LEGAL_SUFFIXES: &[&str] = &[
 ];
 
 pub const MAX_NAME_CHARS: usize = 200;
+/// The longest website host kept, so a name and its host always fit the
+/// cache key's column (400 characters).
+pub const MAX_HOST_CHARS: usize = 190;
+/// The cache key column's width.
+pub const MAX_KEY_CHARS: usize = 400;
 
 /// A trimmed, non-empty company name with single spaces.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -44,16 +49,26 @@ pub enum NameError {
     Empty,
     #[error("the company name is longer than {MAX_NAME_CHARS} characters")]
     TooLong,
+    #[error("the company name has no letter or digit")]
+    NoLetters,
 }
 
 impl CompanyName {
+    /// Whitespace collapsed; NUL and other control characters removed
+    /// (PostgreSQL refuses NUL in text); at least one letter or digit.
     pub fn parse(raw: &str) -> Result<Self, NameError> {
-        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = without_controls(raw)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if name.is_empty() {
             return Err(NameError::Empty);
         }
         if name.chars().count() > MAX_NAME_CHARS {
             return Err(NameError::TooLong);
+        }
+        if !name.chars().any(char::is_alphanumeric) {
+            return Err(NameError::NoLetters);
         }
         Ok(Self(name))
     }
@@ -67,6 +82,19 @@ impl std::fmt::Display for CompanyName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The text without NUL and other control characters (tabs and line breaks
+/// become spaces). Everything that is written to the database from outside
+/// (names, page text, model output) passes through this.
+pub fn without_controls(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(c),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 /// Keeps letters, digits and the punctuation that appears in real names;
@@ -137,7 +165,7 @@ pub fn website_host(raw: &str) -> Option<String> {
         .trim_end_matches('.')
         .to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
-    looks_like_domain(&host).then_some(host)
+    (host.len() <= MAX_HOST_CHARS && looks_like_domain(&host)).then_some(host)
 }
 
 /// The cache key of a company: the same company typed differently meets
@@ -151,6 +179,11 @@ pub fn cache_key(name: &str, website: Option<&str>) -> String {
         .map(str::to_string)
         .collect();
     let mut key = words.join(" ");
+    if key.is_empty() {
+        // Only a name without letters or digits gets here (CompanyName refuses
+        // it); the key is still never empty.
+        key = name.trim().to_lowercase();
+    }
     if let Some(host) = website.and_then(website_host) {
         key.push_str(" @");
         key.push_str(&host);
@@ -161,6 +194,27 @@ pub fn cache_key(name: &str, website: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_and_symbol_only_names_are_refused_or_removed() {
+        assert_eq!(CompanyName::parse("Ac\0me\u{7}").unwrap().as_str(), "Acme");
+        assert_eq!(CompanyName::parse("!!! ---"), Err(NameError::NoLetters));
+        assert_eq!(CompanyName::parse("\0\0"), Err(NameError::Empty));
+        assert_eq!(without_controls("a\0b\tc"), "ab\tc");
+    }
+
+    #[test]
+    fn cache_keys_are_never_empty_and_fit_their_column() {
+        for raw in ["Inc.", "LLC", "🙂 A", "ß", "O'Neil & Co"] {
+            let name = CompanyName::parse(raw).unwrap();
+            assert!(!cache_key(name.as_str(), None).is_empty(), "{raw}");
+        }
+        let long_name = "a".repeat(MAX_NAME_CHARS);
+        let long_host = format!("{}.com", "b".repeat(MAX_HOST_CHARS - 4));
+        assert!(website_host(&long_host).is_some());
+        assert!(website_host(&format!("b{long_host}")).is_none());
+        assert!(cache_key(&long_name, Some(&long_host)).chars().count() <= MAX_KEY_CHARS);
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {

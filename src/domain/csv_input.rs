@@ -1,8 +1,10 @@
 //! Reading a CSV of prospect companies (already decoded to text).
 //!
-//! Header names are matched case-insensitively; a headerless single column
-//! keeps its first row; an optional website/domain column is read; blank and
-//! duplicate names are dropped and counted; a row limit applies.
+//! Header names are matched case-insensitively; a single column must have a
+//! known name header (so a header is never researched as a company); an
+//! optional website/domain column is read and checked; blank and duplicate
+//! names are dropped and counted, unusable rows are rejected with a message;
+//! a row limit applies. `.tsv` files are split on tabs.
 
 use serde::{Deserialize, Serialize};
 
@@ -48,10 +50,17 @@ pub struct ParsedCsv {
     pub duplicates: usize,
     /// Names over the length limit, skipped.
     pub too_long: usize,
-    /// The header of the name column, or None for a headerless single column.
+    /// The header of the name column.
     pub name_column: Option<String>,
     pub website_column: Option<String>,
+    /// Rows left out because of what they hold, each with what to fix (the first 20).
+    pub rejected: Vec<String>,
+    /// How many rows were rejected in all.
+    pub rejected_count: usize,
 }
+
+/// The rejections kept for display.
+const MAX_REJECTIONS_SHOWN: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CsvError {
@@ -68,6 +77,13 @@ pub enum CsvError {
     TooManyRows { rows: usize, limit: usize },
     #[error("Row {row} could not be read as CSV: {message}")]
     Malformed { row: usize, message: String },
+    #[error(
+        "The file has one column, and its first row {first:?} is not a known header, so it is not clear \
+         whether it is a company. Put the header company_name (or name, company, account) in the first row, above the names."
+    )]
+    UnknownSingleHeader { first: String },
+    #[error("No row could be used. {first}")]
+    AllRejected { first: String },
 }
 
 fn normalise_header(h: &str) -> String {
@@ -85,10 +101,25 @@ fn find_column(headers: &[String], wanted: &[&str]) -> Option<usize> {
     })
 }
 
-/// Parses the text of a CSV file. `max_rows` bounds the companies kept.
+/// Parses the text of a comma-separated file. `max_rows` bounds the companies kept.
 pub fn parse(text: &str, max_rows: usize) -> Result<ParsedCsv, CsvError> {
+    parse_delimited(text, b',', max_rows)
+}
+
+/// The field delimiter of a file by its name: tabs for `.tsv`, else commas.
+pub fn delimiter_for(file_name: &str) -> u8 {
+    if file_name.to_lowercase().ends_with(".tsv") {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Parses delimited text. `max_rows` bounds the companies kept.
+pub fn parse_delimited(text: &str, delimiter: u8, max_rows: usize) -> Result<ParsedCsv, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
@@ -106,15 +137,17 @@ pub fn parse(text: &str, max_rows: usize) -> Result<ParsedCsv, CsvError> {
     let name_index = find_column(&headers, NAME_HEADERS);
     let website_index = find_column(&headers, WEBSITE_HEADERS);
     let single_column = headers.iter().filter(|h| !h.trim().is_empty()).count() == 1;
-    let (name_index, header_row) = match name_index {
-        Some(i) => (i, true),
-        None if single_column => (
-            headers
-                .iter()
-                .position(|h| !h.trim().is_empty())
-                .unwrap_or(0),
-            false,
-        ),
+    let name_index = match name_index {
+        Some(i) => i,
+        None if single_column => {
+            return Err(CsvError::UnknownSingleHeader {
+                first: headers
+                    .iter()
+                    .find(|h| !h.trim().is_empty())
+                    .map(|h| h.trim().to_string())
+                    .unwrap_or_default(),
+            });
+        }
         None => {
             return Err(CsvError::NoNameColumn {
                 found: headers
@@ -125,7 +158,6 @@ pub fn parse(text: &str, max_rows: usize) -> Result<ParsedCsv, CsvError> {
             });
         }
     };
-    let website_index = website_index.filter(|_| header_row);
 
     let mut parsed = ParsedCsv {
         companies: Vec::new(),
@@ -133,23 +165,24 @@ pub fn parse(text: &str, max_rows: usize) -> Result<ParsedCsv, CsvError> {
         blank: 0,
         duplicates: 0,
         too_long: 0,
-        name_column: header_row.then(|| headers[name_index].trim().to_string()),
+        name_column: Some(headers[name_index].trim().to_string()),
         website_column: website_index.map(|i| headers[i].trim().to_string()),
+        rejected: Vec::new(),
+        rejected_count: 0,
     };
     let mut seen = std::collections::HashSet::new();
-    let data = (!header_row)
-        .then_some(Ok(first))
-        .into_iter()
-        .chain(records);
-    for record in data {
+    for record in records {
         let record = record.map_err(|e| malformed(&e))?;
         parsed.rows_read += 1;
+        // Line numbers as a spreadsheet shows them (the header is line 1).
+        let line = record
+            .position()
+            .map_or(parsed.rows_read + 1, |p| p.line() as usize);
         let raw_name = record.get(name_index).unwrap_or_default();
-        let website = website_index
+        let raw_website = website_index
             .and_then(|i| record.get(i))
             .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .map(|w| website_host(w).unwrap_or_else(|| w.to_string()));
+            .filter(|w| !w.is_empty());
         let name = match CompanyName::parse(raw_name) {
             Ok(name) => name,
             Err(NameError::Empty) => {
@@ -160,6 +193,24 @@ pub fn parse(text: &str, max_rows: usize) -> Result<ParsedCsv, CsvError> {
                 parsed.too_long += 1;
                 continue;
             }
+            Err(NameError::NoLetters) => {
+                parsed.reject(format!(
+                    "Row {line}: {:?} has no letter or digit, so it is not a company name.",
+                    super::company_name::without_controls(raw_name.trim())
+                ));
+                continue;
+            }
+        };
+        let website = match raw_website.map(|w| (w, website_host(w))) {
+            None => None,
+            Some((_, Some(host))) => Some(host),
+            Some((raw, None)) => {
+                parsed.reject(format!(
+                    "Row {line}: {name}'s website {:?} is not a website; use a form like example.com, or leave it empty.",
+                    super::company_name::without_controls(raw)
+                ));
+                continue;
+            }
         };
         if !seen.insert(cache_key(name.as_str(), website.as_deref())) {
             parsed.duplicates += 1;
@@ -168,7 +219,12 @@ pub fn parse(text: &str, max_rows: usize) -> Result<ParsedCsv, CsvError> {
         parsed.companies.push(CsvCompany { name, website });
     }
     if parsed.companies.is_empty() {
-        return Err(CsvError::NoNames);
+        return Err(match parsed.rejected.first() {
+            Some(first) => CsvError::AllRejected {
+                first: first.clone(),
+            },
+            None => CsvError::NoNames,
+        });
     }
     if parsed.companies.len() > max_rows {
         return Err(CsvError::TooManyRows {
@@ -177,6 +233,15 @@ pub fn parse(text: &str, max_rows: usize) -> Result<ParsedCsv, CsvError> {
         });
     }
     Ok(parsed)
+}
+
+impl ParsedCsv {
+    fn reject(&mut self, message: String) {
+        self.rejected_count += 1;
+        if self.rejected.len() < MAX_REJECTIONS_SHOWN {
+            self.rejected.push(message);
+        }
+    }
 }
 
 fn malformed(error: &csv::Error) -> CsvError {
@@ -215,10 +280,48 @@ mod tests {
     }
 
     #[test]
-    fn a_headerless_single_column_keeps_its_first_row() {
-        let parsed = parse("Anthropic\nCohere\nMistral AI\n", 10).unwrap();
-        assert_eq!(names(&parsed), vec!["Anthropic", "Cohere", "Mistral AI"]);
-        assert_eq!(parsed.name_column, None);
+    fn a_single_column_without_a_known_header_is_refused_not_researched() {
+        let err = parse("Prospects Q3\nCohere\nMistral AI\n", 10).unwrap_err();
+        assert_eq!(
+            err,
+            CsvError::UnknownSingleHeader {
+                first: "Prospects Q3".into()
+            }
+        );
+        assert!(err.to_string().contains("company_name"));
+    }
+
+    #[test]
+    fn tsv_files_are_split_on_tabs() {
+        let text = "company_name\twebsite\nAcme, Inc.\tacme.com\nCohere\t\n";
+        let parsed = parse_delimited(text, delimiter_for("List.TSV"), 10).unwrap();
+        assert_eq!(names(&parsed), vec!["Acme, Inc.", "Cohere"]);
+        assert_eq!(parsed.companies[0].website.as_deref(), Some("acme.com"));
+        assert_eq!(delimiter_for("list.csv"), b',');
+    }
+
+    #[test]
+    fn bad_websites_and_symbol_names_are_rejected_with_a_message() {
+        let parsed = parse(
+            "name,website\nAcme,not a site\n---,\nCohere,cohere.com\nBig,http://\u{0}x\n",
+            10,
+        )
+        .unwrap();
+        assert_eq!(names(&parsed), vec!["Cohere"]);
+        assert_eq!(parsed.rejected_count, 3);
+        assert!(
+            parsed.rejected[0].starts_with("Row 2: Acme's website \"not a site\""),
+            "{:?}",
+            parsed.rejected
+        );
+        assert!(parsed.rejected[1].contains("no letter or digit"));
+        assert!(!parsed.rejected[2].contains('\0'));
+    }
+
+    #[test]
+    fn nul_bytes_in_cells_are_removed() {
+        let parsed = parse("name\nAc\u{0}me\n", 10).unwrap();
+        assert_eq!(names(&parsed), vec!["Acme"]);
     }
 
     #[test]

@@ -44,14 +44,40 @@ pub enum OutputError {
 
 /// Parses the answer into `T`, whose serde shape mirrors the JSON schema sent
 /// (unknown fields rejected, every field required).
+/// NUL characters are removed from every string first: PostgreSQL refuses
+/// them in text, and no reasoning needs them.
 pub fn parse_answer<T: DeserializeOwned>(text: &str) -> Result<T, OutputError> {
     let object = extract_json_object(text).ok_or(OutputError::NoObject)?;
-    serde_json::from_str(object).map_err(|e| OutputError::Shape(e.to_string()))
+    let mut value: serde_json::Value =
+        serde_json::from_str(object).map_err(|e| OutputError::Shape(e.to_string()))?;
+    strip_nul(&mut value);
+    serde_json::from_value(value).map_err(|e| OutputError::Shape(e.to_string()))
+}
+
+/// Removes NUL characters from every string in `value`.
+pub fn strip_nul(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.contains('\0') => text.retain(|c| c != '\0'),
+        Value::Array(items) => items.iter_mut().for_each(strip_nul),
+        Value::Object(fields) => fields.values_mut().for_each(strip_nul),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_escapes_in_answers_are_removed() {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            reasoning: String,
+        }
+        let answer: Answer = parse_answer("{\"reasoning\": \"GPU\\u0000 heavy\"}").unwrap();
+        assert_eq!(answer.reasoning, "GPU heavy");
+    }
 
     #[test]
     fn objects_are_found_inside_fences_and_prose() {

@@ -1,6 +1,7 @@
 //! Domain rules, plain Rust for both targets: rubrics and scores, company
 //! names and search queries, the evidence budget, job and company states.
 
+pub mod account;
 pub mod cache;
 pub mod company_name;
 pub mod csv_export;

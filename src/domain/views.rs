@@ -29,6 +29,9 @@ pub struct JobView {
     pub last_activity_at: Option<DateTime<Utc>>,
     pub original_filename: Option<String>,
     pub submitted_by: String,
+    /// The account that started the job; with the role, it decides who may cancel, retry or delete it.
+    #[serde(default)]
+    pub owner_id: Option<i32>,
     pub total_tavily_credits: f64,
     pub total_cost_usd: f64,
     pub cache_hits: i32,
@@ -145,6 +148,11 @@ pub struct UploadPreview {
     pub estimated_usd: f64,
     pub converted_from: Option<String>,
     pub sample: Vec<String>,
+    /// Rows left out, each with what to fix (the first 20), and how many in all.
+    #[serde(default)]
+    pub rejected: Vec<String>,
+    #[serde(default)]
+    pub rejected_count: usize,
 }
 
 /// Ranks companies: by score (highest first), unscored last, then by name.

@@ -9,6 +9,7 @@ use crate::{
         cache_table::{CacheTable, EntryAction},
         cache_totals::CacheTotals,
         confirm::ConfirmButton,
+        current_user::use_is_admin,
         page_header::PageHeader,
     },
     domain::cache::{CacheQuery, CacheSort},
@@ -76,6 +77,7 @@ pub fn CachePage() -> impl IntoView {
             }
         }
     });
+    let is_admin = use_is_admin();
     let clear = Action::new(|expired_only: &bool| {
         let expired_only = *expired_only;
         async move {
@@ -157,12 +159,16 @@ pub fn CachePage() -> impl IntoView {
                             search.set(event_target_value(&ev));
                         }
                     />
+                    <Transition fallback=|| ()>
+                    <Show when=move || is_admin.get()>
                     <div class="flex flex-wrap gap-2">
                         <ConfirmButton label="Clear expired" question="Delete every expired entry?".to_string()
                             on_confirm=Callback::new(move |()| { clear.dispatch(true); }) />
                         <ConfirmButton label="Clear all" question="Delete every cached entry? The next jobs search everything again.".to_string()
                             on_confirm=Callback::new(move |()| { clear.dispatch(false); }) />
                     </div>
+                    </Show>
+                    </Transition>
                 </div>
                 <Transition fallback=|| view! { <p class="p-4 text-sm text-slate-500">"Loading entries…"</p> }>
                     {move || entries.get().map(|result| match result {

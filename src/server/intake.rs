@@ -29,8 +29,9 @@ pub fn read_upload(
         return Err(IntakeError::TooLarge(too_large(max_bytes)));
     }
     let (text, converted) = decode(bytes)?;
-    let parsed = csv_input::parse(&text, max_companies)
-        .map_err(|e| IntakeError::BadRequest(e.to_string()))?;
+    let parsed =
+        csv_input::parse_delimited(&text, csv_input::delimiter_for(file_name), max_companies)
+            .map_err(|e| IntakeError::BadRequest(e.to_string()))?;
     Ok((parsed, converted))
 }
 
@@ -58,6 +59,7 @@ pub fn upload_job(
         name: format!("{stem} ({} companies)", parsed.companies.len()),
         target_type,
         submitted_by: submitter(submitted_by),
+        owner_id: None,
         original_filename: Some(file_name.to_string()),
         companies: parsed
             .companies
@@ -111,6 +113,11 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), IntakeErro
 
 /// Accepts CSV (and plain text) file names, case-insensitively.
 pub fn check_file_name(name: &str) -> Result<(), IntakeError> {
+    if name.chars().count() > 150 || name.chars().any(char::is_control) {
+        return Err(IntakeError::BadRequest(
+            "The file name is too long or holds control characters; rename the file (at most 150 characters) and upload it again.".into(),
+        ));
+    }
     let lower = name.to_lowercase();
     if lower.ends_with(".csv") || lower.ends_with(".txt") || lower.ends_with(".tsv") {
         Ok(())

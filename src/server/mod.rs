@@ -1,13 +1,16 @@
 //! Server-only code: configuration, state, persistence, HTTP routes, telemetry.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod engine;
 pub mod fake_upstream;
+pub mod guard;
 pub mod intake;
 pub mod providers;
 pub mod rubrics;
+pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -8,17 +8,25 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
+use secrecy::{ExposeSecret, SecretString};
+use tower_sessions::{
+    Expiry, SessionManagerLayer, cookie::SameSite, session_store::ExpiredDeletion,
+};
+
 use super::{
     api,
-    config::{Config, Upstream},
+    auth::{self, store::DbSessionStore},
+    config::{AuthMode, Config, Upstream},
     db,
     engine::{CachePolicy, Engine, EngineSettings, Pricing},
     fake_upstream::{FakeConfig, FakeUpstream},
+    guard::{self, Security, SecurityParts, origin::AllowedHosts},
     providers::{
         LlmProvider, SearchProvider, llm::OpenAiCompatibleClient, retry::RetryPolicy,
         tavily::TavilyClient,
     },
     rubrics::{RubricLoadError, Rubrics},
+    services,
     state::AppState,
     telemetry,
 };
@@ -42,6 +50,10 @@ pub enum StartupError {
     Rubrics(#[from] RubricLoadError),
     #[error("cannot start the built-in demo upstream: {0}")]
     Demo(std::io::Error),
+    #[error("{0}")]
+    Unsafe(String),
+    #[error("cannot create the admin from ADMIN_EMAIL/ADMIN_PASSWORD: {0}")]
+    Admin(crate::server_fns::error::AppError),
 }
 
 fn engine_settings(config: &Config) -> EngineSettings {
@@ -116,6 +128,44 @@ async fn providers(
     Ok((Arc::new(search), Arc::new(llm), demo))
 }
 
+/// The request guard's settings for a server bound to `bound`.
+fn security(config: &Config, bound: SocketAddr) -> Security {
+    let settings = &config.security;
+    let secure_cookies = settings.cookie_secure.unwrap_or_else(|| {
+        settings
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    });
+    let hosts = AllowedHosts::new(
+        bound,
+        settings.public_url.as_deref(),
+        &settings.allowed_hosts,
+    );
+    if !bound.ip().is_loopback()
+        && settings.public_url.is_none()
+        && settings.allowed_hosts.is_empty()
+    {
+        tracing::warn!(
+            %bound,
+            "listening beyond this machine, but only {} are allowed as host names: set PUBLIC_URL (or ALLOWED_HOSTS) to the address people type",
+            hosts.list().join(", ")
+        );
+    }
+    Security::new(SecurityParts {
+        auth_mode: settings.auth_mode,
+        hosts,
+        secure_cookies,
+        setup_token: settings
+            .setup_token
+            .clone()
+            .unwrap_or_else(|| SecretString::from(auth::random_hex(24))),
+        trust_forwarded_for: settings.trust_forwarded_for,
+        max_upload_bytes: config.max_upload_bytes,
+        session_days: settings.session_days,
+    })
+}
+
 /// A built application, bound to its listener but not yet serving.
 pub struct Application {
     listener: TcpListener,
@@ -134,17 +184,58 @@ impl Application {
         let (search, llm, demo_upstream) = providers(&config).await?;
         let engine = Engine::new(db.clone(), search, llm, rubrics, engine_settings(&config));
         let addr = leptos_options.site_addr;
+        if config.security.auth_mode == AuthMode::Off && !addr.ip().is_loopback() {
+            return Err(StartupError::Unsafe(format!(
+                "AUTH_MODE=off is allowed only on a loopback address (127.0.0.1 or ::1), and LEPTOS_SITE_ADDR is {addr}: anyone on the network could use the app. Turn sign-in on (remove AUTH_MODE) or listen on 127.0.0.1."
+            )));
+        }
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| StartupError::Bind { addr, source })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let security = security(&config, bound);
         let state = AppState {
             leptos_options,
             db,
             config: Arc::new(config),
             engine,
             demo_upstream,
+            security: Arc::new(security),
         };
+        if services::accounts::create_admin_from_config(&state)
+            .await
+            .map_err(StartupError::Admin)?
+        {
+            tracing::info!("created the admin account from ADMIN_EMAIL");
+        }
         Ok(Self { listener, state })
+    }
+
+    /// The first-run setup link, while no account exists (and sign-in is on).
+    pub async fn setup_link(&self) -> Option<String> {
+        if !services::accounts::setup_needed(&self.state).await.ok()? {
+            return None;
+        }
+        let base = self
+            .state
+            .config
+            .security
+            .public_url
+            .clone()
+            .unwrap_or_else(|| {
+                let addr = self.local_addr();
+                if addr.ip().is_unspecified() {
+                    format!("http://localhost:{}", addr.port())
+                } else {
+                    format!("http://{addr}")
+                }
+            });
+        Some(format!(
+            "{base}/setup?token={}",
+            self.state.security.setup_token.expose_secret()
+        ))
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -165,20 +256,58 @@ impl Application {
     ) -> std::io::Result<()> {
         let engine = self.state.engine.clone();
         let supervisor = engine.spawn_supervisor();
+        let housekeeping = spawn_housekeeping(&self.state);
         let router = router(self.state);
-        let served = axum::serve(self.listener, router.into_make_service())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         supervisor.abort();
+        housekeeping.abort();
         engine.release_leases().await;
         served
     }
 }
 
-/// The full router: REST API, server functions, pages, static files.
+/// Expired sessions are deleted and idle sign-in allowances forgotten, hourly.
+fn spawn_housekeeping(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let store = DbSessionStore::new(state.db.clone());
+    let security = state.security.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(%error, "could not delete expired sessions");
+            }
+            security.login_limiter.forget_idle();
+        }
+    })
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure behind https, ending
+/// after `SESSION_DAYS` without a request; records in the app's database.
+fn session_layer(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
+    SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(auth::SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.security.secure_cookies)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::days(state.security.session_days),
+        ))
+}
+
+/// The full router: REST API, server functions, pages, static files, all
+/// behind the request guard (outermost: host, size, origin, headers; then
+/// the session; then who is asking).
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
+    let sessions = session_layer(&state);
     Router::new()
         .merge(api::routes(state.config.max_upload_bytes))
         .leptos_routes(&state, routes, {
@@ -186,6 +315,9 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::identify))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::protect))
         .layer(axum::middleware::map_response(api::error::server_fn_status))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
@@ -250,6 +382,15 @@ async fn start_from_env() -> Result<(), StartupError> {
     let addr = app.local_addr();
     let backend = app.state().config.database_backend();
     tracing::info!(%addr, backend, "Territory Planner listening on http://{addr}");
+    if app.state().security.auth_mode == AuthMode::Off {
+        tracing::warn!(
+            "sign-in is off (AUTH_MODE=off): everyone who reaches http://{addr} is an admin"
+        );
+    }
+    if let Some(link) = app.setup_link().await {
+        // One line, like Jupyter's token URL (a JSON event with LOG_FORMAT=json).
+        tracing::warn!(setup_url = %link, "First start: create the admin account at {link}");
+    }
     if let Err(error) = app.run_until(shutdown_signal()).await {
         tracing::error!(%error, "server stopped with an error");
     }

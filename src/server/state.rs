@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 use super::config::{Config, Upstream};
 use super::engine::Engine;
 use super::fake_upstream::FakeUpstream;
+use super::guard::Security;
 use crate::server_fns::settings::SettingsSummary;
 
 #[derive(Clone, FromRef)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub engine: Engine,
+    /// The request guard's settings and sign-in state.
+    pub security: Arc<Security>,
     /// The in-process fake upstream serving demo mode, kept alive with the state.
     pub demo_upstream: Option<Arc<FakeUpstream>>,
 }

@@ -1,4 +1,4 @@
-//! Server functions behind the Cache page; the REST layer does the work.
+//! Server functions behind the Cache page; each calls `services::cache`.
 
 use leptos::prelude::*;
 
@@ -9,47 +9,36 @@ use crate::domain::cache::{
 
 #[cfg(feature = "ssr")]
 mod server {
-    pub use crate::server::api::cache::{
-        clear_entries, load_entry, load_page, load_stats, refresh_entry, remove_entry,
-    };
-
-    pub fn state() -> crate::server::state::AppState {
-        leptos::prelude::expect_context()
-    }
+    pub use crate::server::services::cache;
+    pub use crate::server_fns::request::{actor, state};
 }
 
-#[server(endpoint = "cache_admin/stats")]
-#[tracing::instrument]
+#[server(prefix = "/fn", endpoint = "cache_admin/stats")]
 pub async fn get_cache_stats() -> Result<CacheStats, AppError> {
-    Ok(server::load_stats(&server::state()).await?)
+    server::cache::stats(&server::state(), &server::actor()?).await
 }
 
-#[server(endpoint = "cache_admin/list")]
-#[tracing::instrument]
+#[server(prefix = "/fn", endpoint = "cache_admin/list")]
 pub async fn list_cache(query: CacheQuery) -> Result<CachePage, AppError> {
-    Ok(server::load_page(&server::state(), &query).await?)
+    server::cache::list(&server::state(), &server::actor()?, query).await
 }
 
-#[server(endpoint = "cache_admin/entry")]
-#[tracing::instrument]
+#[server(prefix = "/fn", endpoint = "cache_admin/entry")]
 pub async fn get_cache_entry(id: i32) -> Result<CacheEntryDetail, AppError> {
-    Ok(server::load_entry(&server::state(), id).await?)
+    server::cache::entry(&server::state(), &server::actor()?, id).await
 }
 
-#[server(endpoint = "cache_admin/delete")]
-#[tracing::instrument]
+#[server(prefix = "/fn", endpoint = "cache_admin/delete")]
 pub async fn delete_cache_entry(id: i32) -> Result<(), AppError> {
-    Ok(server::remove_entry(&server::state(), id).await?)
+    server::cache::delete(&server::state(), &server::actor()?, id).await
 }
 
-#[server(endpoint = "cache_admin/refresh")]
-#[tracing::instrument]
+#[server(prefix = "/fn", endpoint = "cache_admin/refresh")]
 pub async fn refresh_cache_entry(id: i32) -> Result<CacheRefresh, AppError> {
-    Ok(server::refresh_entry(&server::state(), id).await?)
+    server::cache::refresh(&server::state(), &server::actor()?, id).await
 }
 
-#[server(endpoint = "cache_admin/clear")]
-#[tracing::instrument]
+#[server(prefix = "/fn", endpoint = "cache_admin/clear")]
 pub async fn clear_cache(expired_only: bool) -> Result<ClearedCache, AppError> {
-    Ok(server::clear_entries(&server::state(), expired_only).await?)
+    server::cache::clear(&server::state(), &server::actor()?, expired_only).await
 }

@@ -1,4 +1,6 @@
-//! The error type every server function returns to the browser.
+//! The one error type of the service layer: every use case returns it, the
+//! REST adapters answer it as a status with `{"detail": "..."}`, and the
+//! server functions send it to the browser.
 //!
 //! It carries only messages meant for users. Internal details are logged with
 //! `tracing` on the server and never serialised.
@@ -12,9 +14,21 @@ pub enum AppError {
     /// The request cannot be carried out as given; the message says what to fix.
     #[error("{0}")]
     BadRequest(String),
+    /// Nobody is signed in (or the token is wrong); the message says how to sign in.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but this account may not do this; the message says why.
+    #[error("{0}")]
+    Forbidden(String),
     /// The thing asked for does not exist (any more).
     #[error("{0}")]
     NotFound(String),
+    /// The request body is larger than the limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// Too many attempts; the message says how long to wait.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// Something failed on the server. Details are in the server log only.
     #[error("Something went wrong on the server. Try again; if it persists, check the server log.")]
     Internal,

@@ -51,17 +51,18 @@ impl SettingsSummary {
     }
 }
 
-#[server(endpoint = "settings")]
-#[tracing::instrument]
+#[server(prefix = "/fn", endpoint = "settings")]
 pub async fn get_settings() -> Result<SettingsSummary, AppError> {
-    let state = expect_context::<crate::server::state::AppState>();
-    Ok(state.settings_summary())
+    use crate::server_fns::request::{actor, state};
+    crate::server::services::settings::summary(&state(), &actor()?)
 }
 
 /// Whether research runs on the built-in sample data (no keys configured).
-#[server(endpoint = "demo_mode")]
-#[tracing::instrument]
+#[server(prefix = "/fn", endpoint = "demo_mode")]
 pub async fn demo_mode() -> Result<bool, AppError> {
-    let state = expect_context::<crate::server::state::AppState>();
-    Ok(state.demo_upstream.is_some())
+    use crate::server_fns::request::{actor, state};
+    Ok(crate::server::services::settings::demo_mode(
+        &state(),
+        &actor()?,
+    ))
 }

@@ -1,12 +1,8 @@
 //! The real binary: start-up errors, JSON logs, SIGTERM.
 
-use std::{
-    io::{BufRead, BufReader},
-    process::{Command, Stdio},
-    time::Duration,
-};
+use std::{process::Command, time::Duration};
 
-use crate::helpers::server_command;
+use crate::helpers::{LoggedServer, server_command};
 
 #[test]
 fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
@@ -43,27 +39,18 @@ fn a_key_in_a_bad_setting_is_not_echoed() {
 #[test]
 fn serves_json_logs_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = server_command()
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/tp.db", dir.path().display()),
-        )
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("LOG_FORMAT", "json")
-        .env("TAVILY_API_KEY", "tvly-LOG-SECRET")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary starts");
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut lines = stdout.lines();
-    let addr = loop {
-        let line = lines.next().expect("server logs before exiting").unwrap();
-        let event: serde_json::Value = serde_json::from_str(&line).expect("log lines are JSON");
-        if let Some(addr) = event["addr"].as_str() {
-            break addr.to_string();
-        }
-    };
+    let LoggedServer {
+        mut child,
+        lines,
+        addr,
+    } = LoggedServer::start(
+        dir.path(),
+        &[
+            ("TAVILY_API_KEY", "tvly-LOG-SECRET"),
+            // The local mode: no sign-in on a loopback address (v1's scripts as they were).
+            ("AUTH_MODE", "off"),
+        ],
+    );
     assert!(
         dir.path().join("tp.db").exists(),
         "the SQLite file is created"

@@ -75,13 +75,13 @@ async fn server_functions_answer_mistakes_with_4xx() {
         let request = app.client.post(app.url(path)).form(form);
         async move { request.send().await.unwrap() }
     };
-    let missing = post("/api/cache_admin/entry", &[("id", "999")]).await;
+    let missing = post("/fn/cache_admin/entry", &[("id", "999")]).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let body = missing.text().await.unwrap();
     assert!(body.contains("Cache entry 999 not found"), "{body}");
 
     let blank = post(
-        "/api/jobs/start_single",
+        "/fn/jobs/start_single",
         &[
             ("company_name", "  "),
             ("target_type", "iaas"),
@@ -91,6 +91,6 @@ async fn server_functions_answer_mistakes_with_4xx() {
     .await;
     assert_eq!(blank.status(), StatusCode::BAD_REQUEST);
 
-    let missing_job = post("/api/jobs/delete", &[("id", "4242")]).await;
+    let missing_job = post("/fn/jobs/delete", &[("id", "4242")]).await;
     assert_eq!(missing_job.status(), StatusCode::NOT_FOUND);
 }

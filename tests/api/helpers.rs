@@ -4,6 +4,7 @@ use std::{collections::HashMap, net::SocketAddr};
 
 use leptos::prelude::LeptosOptions;
 use sea_orm::{ConnectionTrait, Database};
+use territory_planner::domain::account::Role;
 use territory_planner::server::{
     config::Config,
     fake_upstream::{FakeConfig, FakeUpstream},
@@ -117,7 +118,11 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub fake: Option<FakeUpstream>,
     pub state: AppState,
+    /// Sends the admin's API token with every request (as v1's scripts do
+    /// once they add the header).
     pub client: reqwest::Client,
+    /// The admin every test app starts with.
+    pub admin: TestUser,
     shutdown: Option<oneshot::Sender<()>>,
     _db: Option<TestDatabase>,
 }
@@ -241,6 +246,86 @@ pub async fn spawn_instance_sharing(first: &TestApp) -> TestApp {
     start_on(&first.state.config.database_url, vars, None).await
 }
 
+/// An account made for a test, with a personal API token.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: i32,
+    pub email: String,
+    pub password: String,
+    pub token: String,
+}
+
+pub const TEST_PASSWORD: &str = "a long test password";
+
+/// Creates an account (or finds it, on an instance sharing a database) and a token for it.
+pub async fn create_user(state: &AppState, role: Role, email: &str) -> TestUser {
+    use territory_planner::server::{auth, db::accounts};
+    let user = match accounts::find_by_email(&state.db, email).await.unwrap() {
+        Some(user) => user,
+        None => accounts::create_user(
+            &state.db,
+            accounts::NewUser {
+                name: email.split('@').next().unwrap().to_string(),
+                email: email.to_string(),
+                password_hash: auth::hash_password(TEST_PASSWORD).unwrap(),
+                role,
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap(),
+    };
+    let token = auth::new_token_secret();
+    accounts::create_token(
+        &state.db,
+        user.id,
+        "test",
+        &auth::token_hash(&token),
+        "tp_test",
+    )
+    .await
+    .unwrap();
+    TestUser {
+        id: user.id,
+        email: email.to_string(),
+        password: TEST_PASSWORD.to_string(),
+        token,
+    }
+}
+
+/// A client that sends `token` as a bearer token with every request.
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .expect("HTTP client")
+}
+
+/// A client with nothing: no token, no cookie.
+pub fn anonymous_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}
+
+/// A second instance on the same database, without an upstream of its own.
+pub async fn spawn_instance_on_same_database(first: &TestApp) -> TestApp {
+    start_on(
+        &first.state.config.database_url,
+        test_config_for(&[], None),
+        None,
+    )
+    .await
+}
+
 async fn start_on(
     database_url: &str,
     vars: Vec<(String, String)>,
@@ -263,15 +348,14 @@ async fn start_on(
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
+    let admin = create_user(&state, Role::Admin, "admin@example.com").await;
     TestApp {
         addr,
         fake,
         state,
         // A hung request fails its test instead of hanging the whole run.
-        client: reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(60))
-            .build()
-            .expect("HTTP client"),
+        client: client_with_token(&admin.token),
+        admin,
         shutdown: Some(tx),
         _db: None,
     }
@@ -298,4 +382,128 @@ pub fn server_command() -> std::process::Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("LEPTOS_OUTPUT_NAME", "territory_planner");
     command
+}
+
+impl TestApp {
+    /// The app's own origin, as a browser sends it.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Signs in through the login form, as a browser on the app's own page
+    /// would, and returns the session cookie (`tp_session=...`).
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<String, (u16, String)> {
+        let response = anonymous_client()
+            .post(self.url("/fn/account/login"))
+            .header("Origin", self.origin())
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        let cookie = session_cookie(&response);
+        let status = response.status().as_u16();
+        match cookie {
+            Some(cookie) if status < 400 => Ok(cookie),
+            _ => Err((status, response.text().await.unwrap_or_default())),
+        }
+    }
+
+    /// Calls a server function with a session cookie from the app's own page.
+    pub async fn call_fn(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let response = anonymous_client()
+            .post(self.url(path))
+            .header("Origin", self.origin())
+            .header("Cookie", cookie)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        (
+            response.status().as_u16(),
+            response.text().await.unwrap_or_default(),
+        )
+    }
+}
+
+/// The session cookie a response sets, as a `Cookie` header value.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("tp_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+}
+
+/// The real server binary with JSON logs on a free loopback port, its
+/// SQLite file in `dir`; started, and its address read from its log.
+pub struct LoggedServer {
+    pub child: std::process::Child,
+    pub lines: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    pub addr: String,
+}
+
+impl LoggedServer {
+    pub fn start(dir: &std::path::Path, env: &[(&str, &str)]) -> Self {
+        use std::io::BufRead;
+        let mut command = server_command();
+        command
+            .env("DATABASE_URL", format!("sqlite://{}/tp.db", dir.display()))
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("LOG_FORMAT", "json")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("binary starts");
+        let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut server = Self {
+            child,
+            lines,
+            addr: String::new(),
+        };
+        server.addr = server.next_event_with("addr");
+        server
+    }
+
+    /// Reads log events until one has `field`, and returns its value.
+    pub fn next_event_with(&mut self, field: &str) -> String {
+        loop {
+            let line = self
+                .lines
+                .next()
+                .expect("server logs before exiting")
+                .unwrap();
+            let event: serde_json::Value = serde_json::from_str(&line).expect("log lines are JSON");
+            if let Some(value) = event[field].as_str() {
+                return value.to_string();
+            }
+        }
+    }
+
+    /// SIGTERM, then waits for the process to end.
+    pub fn stop(mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestApp {
+    /// Researches one company through REST and waits until its job is finished.
+    pub async fn research_one(&self, client: &reqwest::Client, name: &str) -> serde_json::Value {
+        let response = client
+            .post(self.url(&format!("/api/jobs/single?company_name={name}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "starting {name}");
+        let job: serde_json::Value = response.json().await.unwrap();
+        let id = job["id"].as_i64().unwrap() as i32;
+        crate::engine::wait_finished(self, id, std::time::Duration::from_secs(30)).await;
+        job
+    }
 }

@@ -1,12 +1,16 @@
 //! Integration tests: the real router on port 0, a fresh database per test
 //! (SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set).
 
+mod accounts;
 mod binary;
+mod binary_accounts;
 mod cache;
 mod contract;
+mod cross_site;
 mod engine;
 mod health;
 mod helpers;
+mod limits;
 mod pages;
 mod rest;
 mod restart;

@@ -53,7 +53,7 @@ async fn keys_never_reach_the_browser() {
     );
     let settings = app
         .client
-        .post(app.url("/api/settings"))
+        .post(app.url("/fn/settings"))
         .send()
         .await
         .unwrap();

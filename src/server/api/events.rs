@@ -11,11 +11,15 @@ use axum::{
 use futures::{Stream, StreamExt, stream};
 use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 
-use super::{error::ApiError, jobs::load_detail, openapi::ErrorBody};
-use crate::{domain::job::ProgressEvent, server::state::AppState};
+use super::openapi::ErrorBody;
+use crate::{
+    domain::job::ProgressEvent,
+    server::{auth::Actor, services::jobs, state::AppState},
+    server_fns::error::AppError,
+};
 
-async fn snapshot(state: &AppState, id: i32) -> Event {
-    match load_detail(state, id).await {
+async fn snapshot(state: &AppState, actor: &Actor, id: i32) -> Event {
+    match jobs::detail(state, actor, id).await {
         Ok(detail) => Event::default()
             .event("snapshot")
             .json_data(&detail)
@@ -26,17 +30,19 @@ async fn snapshot(state: &AppState, id: i32) -> Event {
     }
 }
 
-#[utoipa::path(get, path = "/api/jobs/{id}/events", tag = "jobs", params(("id" = i32, Path, description = "Job id")), responses((status = 200, description = "Server-sent events: a snapshot, then one event per change", content_type = "text/event-stream", body = String), (status = 404, description = "Not found", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/jobs/{id}/events", tag = "jobs", params(("id" = i32, Path, description = "Job id")), responses((status = 200, description = "Server-sent events: a snapshot, then one event per change", content_type = "text/event-stream", body = String), (status = 401, description = "Not signed in", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<i32>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     // Subscribe before the snapshot, so nothing between the two is lost.
     let updates = BroadcastStream::new(state.engine.subscribe());
-    let first = snapshot(&state, id).await;
-    load_detail(&state, id).await?;
+    jobs::detail(&state, &actor, id).await?;
+    let first = snapshot(&state, &actor, id).await;
     let follow = updates.filter_map(move |item| {
         let state = state.clone();
+        let actor = actor.clone();
         async move {
             match item {
                 Ok(event) if event.job_id() == id => {
@@ -52,7 +58,9 @@ pub async fn events(
                     )
                 }
                 Ok(_) => None,
-                Err(BroadcastStreamRecvError::Lagged(_)) => Some(snapshot(&state, id).await),
+                Err(BroadcastStreamRecvError::Lagged(_)) => {
+                    Some(snapshot(&state, &actor, id).await)
+                }
             }
         }
     });

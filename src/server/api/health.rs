@@ -10,7 +10,7 @@ use crate::server::state::AppState;
 
 const DB_CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 
-#[utoipa::path(get, path = "/api/health", tag = "health", responses((status = 200, description = "The database answers", body = serde_json::Value), (status = 503, description = "The database does not answer; the reason is given", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/api/health", tag = "health", security(()), responses((status = 200, description = "The database answers", body = serde_json::Value), (status = 503, description = "The database does not answer; the reason is given", body = serde_json::Value)))]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let backend = state.db.get_database_backend();
     let query = state

@@ -11,7 +11,6 @@ use super::state::AppState;
 pub mod cache;
 pub mod error;
 pub mod events;
-pub mod export;
 pub mod health;
 pub mod jobs;
 pub mod openapi;

@@ -54,6 +54,8 @@ pub struct UploadForm {
         cache::clear,
     ),
     components(schemas(ErrorBody, UploadForm)),
+    modifiers(&BearerToken),
+    security(("bearer" = [])),
     tags(
         (name = "jobs", description = "Research jobs and their companies"),
         (name = "cache", description = "The cross-job research cache"),
@@ -61,6 +63,26 @@ pub struct UploadForm {
     )
 )]
 pub struct ApiDoc;
+
+/// Every route but health and this document takes a personal API token
+/// (`Authorization: Bearer <token>`, made on the Account page) or a session.
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal API token from the Account page"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// GET /api/openapi.json
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {

@@ -257,6 +257,19 @@ pub async fn clear(
     Ok(delete.exec(db).await?.rows_affected)
 }
 
+/// `text` as a LIKE pattern that matches it literally: `%`, `_` and the
+/// escape character itself are escaped with a backslash.
+pub fn like_literal(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 /// A page of entries matching the query, and how many match.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -270,8 +283,11 @@ pub async fn list(
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let pattern = format!("%{}%", text.to_lowercase());
-        let like = |col: C| Expr::expr(Func::lower(Expr::col(col))).like(pattern.clone());
+        let pattern = format!("%{}%", like_literal(&text.to_lowercase()));
+        let like = |col: C| {
+            Expr::expr(Func::lower(Expr::col(col)))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+        };
         select = select.filter(
             Condition::any()
                 .add(like(C::DisplayName))

@@ -29,6 +29,8 @@ pub struct NewJob {
     pub name: String,
     pub target_type: String,
     pub submitted_by: String,
+    /// The account that starts the job.
+    pub owner_id: Option<i32>,
     pub original_filename: Option<String>,
     pub companies: Vec<NewCompany>,
     /// Research every company afresh and overwrite its cache entry.
@@ -43,6 +45,7 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
         name: Set(new.name),
         target_type: Set(new.target_type),
         submitted_by: Set(new.submitted_by),
+        owner_id: Set(new.owner_id),
         original_filename: Set(new.original_filename),
         status: Set(JobStatus::Pending.as_str().into()),
         cancel_requested: Set(false),

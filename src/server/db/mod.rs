@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+pub mod accounts;
 pub mod cache;
 pub mod companies;
 pub mod entities;

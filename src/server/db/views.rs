@@ -41,6 +41,7 @@ pub fn job_view(job: &job::Model) -> JobView {
         last_activity_at: job.last_activity_at,
         original_filename: job.original_filename.clone(),
         submitted_by: job.submitted_by.clone(),
+        owner_id: job.owner_id,
         total_tavily_credits: job.tavily_credits,
         total_cost_usd: (job.cost_usd * 10_000.0).round() / 10_000.0,
         cache_hits: job.cache_hits,

@@ -53,6 +53,9 @@ pub struct FakeConfig {
     pub max_llm_request_bytes: Option<usize>,
     /// When set, requests must carry `Authorization: Bearer <key>` or get 401.
     pub required_key: Option<String>,
+    /// Put NUL characters into page text and into every string of the
+    /// model's answers (some pages and models do; PostgreSQL refuses them).
+    pub inject_nul: bool,
     pub seed: u64,
 }
 
@@ -65,6 +68,7 @@ impl Default for FakeConfig {
             faults: Faults::default(),
             max_llm_request_bytes: None,
             required_key: None,
+            inject_nul: false,
             seed: 7,
         }
     }
@@ -279,7 +283,10 @@ async fn search_handler(
         return error(StatusCode::BAD_REQUEST, "body must be JSON");
     };
     let query = request["query"].as_str().unwrap_or_default();
-    let (name, results) = search::results(&shared.corpus, query);
+    let (name, mut results) = search::results(&shared.corpus, query);
+    if shared.config.inject_nul {
+        results.iter_mut().for_each(with_nul);
+    }
     shared.record(&name, |c| c.searches += 1);
     let credits = if request["search_depth"] == "advanced" {
         2
@@ -329,6 +336,10 @@ async fn chat_handler(
         shared.record(&company, |c| c.validations += 1);
         llm::validate(&shared.corpus, &prompt)
     };
+    let mut answer = answer;
+    if shared.config.inject_nul {
+        with_nul(&mut answer);
+    }
     let garbage = {
         let rate = shared.config.faults.rate_garbage;
         rate > 0.0 && shared.rng.lock().expect("rng").f64() < rate
@@ -338,7 +349,12 @@ async fn chat_handler(
         "I'm sorry, I can't produce JSON for that right now.".to_string()
     } else {
         // Some servers wrap JSON in a fence even when asked for a schema.
-        format!("```json\n{answer}\n```")
+        let nul = if shared.config.inject_nul {
+            "\u{0}"
+        } else {
+            ""
+        };
+        format!("{nul}```json\n{answer}\n```")
     };
     let completion_tokens = (content.len() / 4) as u64;
     Json(json!({
@@ -350,6 +366,16 @@ async fn chat_handler(
                   "total_tokens": (body.len() / 4) as u64 + completion_tokens},
     }))
     .into_response()
+}
+
+/// Appends a NUL character to every string (for `inject_nul`).
+fn with_nul(value: &mut Value) {
+    match value {
+        Value::String(text) => text.push('\0'),
+        Value::Array(items) => items.iter_mut().for_each(with_nul),
+        Value::Object(fields) => fields.values_mut().for_each(with_nul),
+        _ => {}
+    }
 }
 
 async fn stats_handler(State(shared): State<Arc<Shared>>) -> Json<Stats> {

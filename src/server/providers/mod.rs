@@ -161,11 +161,67 @@ impl JsonEndpoint {
         if !response.status().is_success() {
             return Err(status_error(self.provider, response).await);
         }
-        response
-            .json()
+        let bytes = read_capped(response, MAX_ANSWER_BYTES)
             .await
-            .map_err(|e| transport_error(self.provider, self.timeout, e))
+            .map_err(|e| match e {
+                Capped::Over => ProviderError::Malformed {
+                    provider: self.provider,
+                    message: format!(
+                        "the answer is larger than {} MB",
+                        MAX_ANSWER_BYTES / 1_000_000
+                    ),
+                },
+                Capped::Failed(e) => transport_error(self.provider, self.timeout, e),
+            })?;
+        let malformed = |e: serde_json::Error| ProviderError::Malformed {
+            provider: self.provider,
+            message: e.to_string(),
+        };
+        let mut value: Value = serde_json::from_slice(&bytes).map_err(malformed)?;
+        crate::domain::llm_output::strip_nul(&mut value);
+        serde_json::from_value(value).map_err(malformed)
     }
+}
+
+/// The largest answer read from an upstream; a bigger one is refused, not buffered.
+pub const MAX_ANSWER_BYTES: usize = 16_000_000;
+/// The part of an error answer kept (for its message).
+const MAX_ERROR_BYTES: usize = 16 * 1024;
+
+pub(crate) enum Capped {
+    Over,
+    Failed(reqwest::Error),
+}
+
+/// Reads a body up to `cap` bytes, chunk by chunk; stops as soon as it is over.
+pub(crate) async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<Vec<u8>, Capped> {
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(Capped::Over);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Capped::Failed)? {
+        if body.len() + chunk.len() > cap {
+            return Err(Capped::Over);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The first `n` bytes of a body (or fewer), as text; the rest is not read.
+async fn read_prefix(mut response: reqwest::Response, n: usize) -> String {
+    let mut body = Vec::new();
+    while body.len() < n {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body.truncate(n);
+    String::from_utf8_lossy(&body).into_owned()
 }
 
 /// Turns a reqwest failure into a [`ProviderError`].
@@ -202,7 +258,7 @@ pub(crate) async fn status_error(provider: Provider, response: reqwest::Response
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(|s| Duration::from_secs_f64(s.min(120.0)));
-    let body = response.text().await.unwrap_or_default();
+    let body = read_prefix(response, MAX_ERROR_BYTES).await;
     let message: String = body.chars().take(300).collect();
     match status {
         401 | 403 => ProviderError::Unauthorized { provider, status },

@@ -8,6 +8,8 @@ pub struct Model {
     pub name: String,
     pub target_type: String,
     pub submitted_by: String,
+    /// The account that started the job (none for jobs from before accounts).
+    pub owner_id: Option<i32>,
     pub original_filename: Option<String>,
     pub status: String,
     pub cancel_requested: bool,

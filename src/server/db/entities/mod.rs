@@ -1,7 +1,11 @@
 //! SeaORM entities. Rows are mapped to wire types before they leave the server.
 
+pub mod api_token;
+pub mod audit_entry;
 pub mod cache_claim;
 pub mod cache_day;
 pub mod cache_entry;
 pub mod company;
 pub mod job;
+pub mod session;
+pub mod user;

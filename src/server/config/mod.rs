@@ -9,6 +9,10 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+pub mod security;
+
+pub use security::{AuthMode, SecuritySettings};
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/territory_planner.db?mode=rwc";
 pub const DEFAULT_TAVILY_BASE_URL: &str = "https://api.tavily.com";
 pub const DEFAULT_LLM_BASE_URL: &str = "https://api.crusoe.ai/v1";
@@ -81,6 +85,7 @@ pub struct Config {
     pub llm_usd_per_million_completion_tokens: f64,
     pub max_upload_bytes: usize,
     pub max_companies_per_job: usize,
+    pub security: SecuritySettings,
 }
 
 /// Reads variables through a lookup function, so tests can pass a map.
@@ -371,6 +376,7 @@ impl Config {
                 5_000,
                 positive_count,
             )?,
+            security: SecuritySettings::read(&vars)?,
         })
     }
 
@@ -392,7 +398,7 @@ mod tests {
 
     use super::*;
 
-    fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    pub(super) fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -1,0 +1,307 @@
+//! Jobs: upload intake and preview, one company, list, detail, progress,
+//! cancel, retry, delete and export.
+
+use serde::Serialize;
+
+use super::{audit, export, page_bounds, search_text};
+use crate::{
+    domain::{
+        company_name::{CompanyName, NameError, website_host},
+        job::JobStatus,
+        views::{CompanyView, JobDetail, JobPage, JobView, TargetTypeView, rank},
+    },
+    server::{
+        auth::Actor,
+        db::{
+            companies,
+            entities::job,
+            jobs::{self, NewCompany, NewJob},
+            views::{company_view, job_view},
+        },
+        intake::submitter,
+        state::AppState,
+    },
+    server_fns::error::AppError,
+};
+
+/// One company to research.
+#[derive(Debug, Default)]
+pub struct SingleRequest {
+    pub company_name: String,
+    pub website: Option<String>,
+    pub target_type: Option<String>,
+    pub submitted_by: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct ListQuery {
+    pub skip: Option<u64>,
+    pub limit: Option<u64>,
+    pub submitted_by: Option<String>,
+    pub job_type: Option<String>,
+}
+
+/// A job's counts (v1's progress answer).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct JobProgress {
+    pub id: i32,
+    pub status: String,
+    pub total: i32,
+    pub completed: i32,
+    pub failed: i32,
+    pub cancelled: i32,
+    pub pending: i32,
+    pub progress_percent: f64,
+}
+
+/// The rubric a job is scored with; `iaas` when none is given.
+pub fn target_type(state: &AppState, given: Option<&str>) -> Result<String, AppError> {
+    let given = given
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or("iaas");
+    if state.engine.rubrics().get(given).is_none() {
+        let known: Vec<&str> = state.engine.rubrics().ids().collect();
+        return Err(AppError::BadRequest(format!(
+            "Invalid target_type {given:?}. Must be one of: {}",
+            known.join(", ")
+        )));
+    }
+    Ok(given.to_string())
+}
+
+/// The submitter shown on the job: what was typed, else the account's name.
+pub(super) fn submitted_by(actor: &Actor, given: Option<&str>) -> String {
+    match given.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(given) => submitter(given),
+        None => submitter(&actor.name),
+    }
+}
+
+/// A website as typed into a form: `None` if blank, its host, or a message.
+pub fn website(raw: Option<&str>) -> Result<Option<String>, AppError> {
+    raw.map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            website_host(w).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "{w:?} is not a website; use a form like example.com"
+                ))
+            })
+        })
+        .transpose()
+}
+
+pub(super) async fn submit(
+    state: &AppState,
+    actor: &Actor,
+    new: NewJob,
+) -> Result<JobView, AppError> {
+    let companies = new.companies.len();
+    let job = state.engine.submit(new).await?;
+    audit(
+        state,
+        actor,
+        "job.start",
+        format!("job {} ({})", job.id, job.name),
+        Some(format!("{companies} companies, rubric {}", job.target_type)),
+    )
+    .await;
+    Ok(job_view(&job))
+}
+
+/// Researches one company.
+pub async fn start_single(
+    state: &AppState,
+    actor: &Actor,
+    request: SingleRequest,
+) -> Result<JobView, AppError> {
+    let name = CompanyName::parse(&request.company_name).map_err(|e| match e {
+        NameError::Empty => AppError::BadRequest("Company name is required".into()),
+        other => AppError::BadRequest(format!("{other}. Type a company name.")),
+    })?;
+    let target = target_type(state, request.target_type.as_deref())?;
+    let website = website(request.website.as_deref())?;
+    let new = NewJob {
+        name: format!("Single Company: {name}"),
+        target_type: target,
+        submitted_by: submitted_by(actor, request.submitted_by.as_deref()),
+        owner_id: actor.user_id,
+        original_filename: None,
+        companies: vec![NewCompany { name, website }],
+        refresh_cache: false,
+    };
+    submit(state, actor, new).await
+}
+
+/// A page of jobs, newest first (everyone signed in sees the team's jobs).
+pub async fn list(state: &AppState, _actor: &Actor, query: ListQuery) -> Result<JobPage, AppError> {
+    let (skip, limit) = page_bounds(query.skip, query.limit, 50, 500)?;
+    let job_type = query
+        .job_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    if let Some(kind) = job_type
+        && state.engine.rubrics().get(kind).is_none()
+    {
+        return Err(AppError::BadRequest(format!("Invalid job_type {kind:?}")));
+    }
+    let who = search_text(query.submitted_by.as_deref())?;
+    let (rows, total) = jobs::list(&state.db, skip, limit, who.as_deref(), job_type).await?;
+    Ok(JobPage {
+        jobs: rows.iter().map(job_view).collect(),
+        total,
+    })
+}
+
+async fn find(state: &AppState, id: i32) -> Result<job::Model, AppError> {
+    jobs::find(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Job not found".into()))
+}
+
+/// The job and its companies, ranked by score.
+pub async fn detail(state: &AppState, _actor: &Actor, id: i32) -> Result<JobDetail, AppError> {
+    let job = find(state, id).await?;
+    let mut companies: Vec<CompanyView> = companies::for_job(&state.db, id)
+        .await?
+        .iter()
+        .map(company_view)
+        .collect();
+    rank(&mut companies);
+    Ok(JobDetail {
+        job: job_view(&job),
+        companies,
+    })
+}
+
+pub async fn progress(state: &AppState, _actor: &Actor, id: i32) -> Result<JobProgress, AppError> {
+    let view = job_view(&find(state, id).await?);
+    Ok(JobProgress {
+        id: view.id,
+        status: view.status,
+        total: view.total_companies,
+        completed: view.completed_companies,
+        failed: view.failed_companies,
+        cancelled: view.cancelled_companies,
+        pending: view.pending_companies,
+        progress_percent: view.progress_percent,
+    })
+}
+
+/// The job, if this actor may cancel, retry or delete it.
+async fn managed(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    what: &str,
+) -> Result<job::Model, AppError> {
+    let job = find(state, id).await?;
+    actor.require_job_manager(job.owner_id, &job.submitted_by, what)?;
+    Ok(job)
+}
+
+pub async fn cancel(state: &AppState, actor: &Actor, id: i32) -> Result<(), AppError> {
+    let job = managed(state, actor, id, "cancel").await?;
+    state.engine.cancel(id).await?;
+    audit(
+        state,
+        actor,
+        "job.cancel",
+        format!("job {id} ({})", job.name),
+        None,
+    )
+    .await;
+    Ok(())
+}
+
+/// Runs the failed and unfinished companies again; `refresh` re-runs every
+/// company and ignores cached research.
+pub async fn retry(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    refresh: bool,
+) -> Result<u64, AppError> {
+    let job = managed(state, actor, id, if refresh { "re-run" } else { "retry" }).await?;
+    let queued = state.engine.retry(id, refresh).await?;
+    let action = if refresh { "job.refresh" } else { "job.retry" };
+    audit(
+        state,
+        actor,
+        action,
+        format!("job {id} ({})", job.name),
+        Some(format!("{queued} companies queued")),
+    )
+    .await;
+    Ok(queued)
+}
+
+pub async fn delete(state: &AppState, actor: &Actor, id: i32) -> Result<(), AppError> {
+    let job = managed(state, actor, id, "delete").await?;
+    if matches!(
+        JobStatus::parse(&job.status),
+        Some(JobStatus::Running | JobStatus::Pending)
+    ) {
+        return Err(AppError::BadRequest(
+            "Cannot delete a running job. Cancel it first.".into(),
+        ));
+    }
+    jobs::delete(&state.db, id).await?;
+    audit(
+        state,
+        actor,
+        "job.delete",
+        format!("job {id} ({})", job.name),
+        None,
+    )
+    .await;
+    Ok(())
+}
+
+/// A CSV of the job (optionally of a filter): its file name and text.
+pub async fn export(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    filter: export::Filter,
+) -> Result<(String, String), AppError> {
+    let detail = detail(state, actor, id).await?;
+    let rubric = state.engine.rubrics().get(&detail.job.job_type);
+    let body = export::render(&detail, rubric.as_deref(), &filter)
+        .map_err(|e| AppError::internal("writing the CSV export", e))?;
+    audit(
+        state,
+        actor,
+        "job.export",
+        format!("job {id} ({})", detail.job.name),
+        None,
+    )
+    .await;
+    Ok((format!("research_results_{id}.csv"), body))
+}
+
+/// The rubrics a job can be scored with.
+pub fn target_types(state: &AppState, _actor: &Actor) -> Vec<TargetTypeView> {
+    state
+        .engine
+        .rubrics()
+        .all()
+        .map(|r| TargetTypeView {
+            id: r.id.clone(),
+            label: r.label.clone(),
+            description: r.description.clone(),
+            criteria: r
+                .criteria
+                .iter()
+                .iter()
+                .map(|(_, c)| (c.label.clone(), c.max))
+                .collect(),
+            priority_labels: crate::domain::rubric::PriorityTier::ALL
+                .iter()
+                .map(|t| (t.as_str().to_string(), r.priority_label(*t).to_string()))
+                .collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,118 @@
+//! Upload intake: a CSV read, previewed with its price, and started as a job.
+
+use super::jobs::{submit, submitted_by, target_type};
+use crate::{
+    domain::{
+        company_name::cache_key,
+        views::{JobView, UploadPreview},
+    },
+    server::{
+        auth::Actor,
+        db::cache,
+        intake::{read_upload, upload_job},
+        state::AppState,
+    },
+    server_fns::error::AppError,
+};
+
+/// An uploaded CSV and the form fields that came with it.
+#[derive(Debug, Default)]
+pub struct UploadForm {
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
+    pub target_type: Option<String>,
+    pub submitted_by: Option<String>,
+}
+
+fn read(
+    state: &AppState,
+    form: &UploadForm,
+) -> Result<
+    (
+        String,
+        crate::domain::csv_input::ParsedCsv,
+        Option<&'static str>,
+    ),
+    AppError,
+> {
+    let file_name = form.file_name.clone().ok_or_else(|| {
+        AppError::BadRequest("Attach the CSV as the multipart field \"file\".".into())
+    })?;
+    let (parsed, converted) = read_upload(
+        &file_name,
+        &form.bytes,
+        state.config.max_upload_bytes,
+        state.config.max_companies_per_job,
+    )?;
+    Ok((file_name, parsed, converted))
+}
+
+/// Reads an uploaded CSV and says what a job would hold and cost. Starts nothing.
+pub async fn preview(
+    state: &AppState,
+    _actor: &Actor,
+    form: UploadForm,
+) -> Result<UploadPreview, AppError> {
+    let target = target_type(state, form.target_type.as_deref())?;
+    let (file_name, parsed, converted) = read(state, &form)?;
+    let companies = parsed.companies.len();
+    let already_cached = if state.config.cache_enabled {
+        let keys: Vec<String> = parsed
+            .companies
+            .iter()
+            .map(|c| cache_key(c.name.as_str(), c.website.as_deref()))
+            .collect();
+        cache::count_servable(&state.db, &target, &keys, chrono::Utc::now()).await?
+    } else {
+        0
+    };
+    let to_research = companies - already_cached;
+    let pricing = state.engine.settings().pricing;
+    let estimated_credits = 2.0 * to_research as f64;
+    let llm_usd = companies as f64
+        * (6_000.0 * pricing.usd_per_million_prompt_tokens
+            + 700.0 * pricing.usd_per_million_completion_tokens)
+        / 1e6;
+    Ok(UploadPreview {
+        file_name,
+        rows_read: parsed.rows_read,
+        blank: parsed.blank,
+        duplicates: parsed.duplicates,
+        too_long: parsed.too_long,
+        companies,
+        already_cached,
+        to_research,
+        estimated_credits,
+        estimated_usd: estimated_credits * pricing.usd_per_credit + llm_usd,
+        converted_from: converted.map(str::to_string),
+        sample: parsed
+            .companies
+            .iter()
+            .take(8)
+            .map(|c| c.name.to_string())
+            .collect(),
+        rejected: parsed.rejected.clone(),
+        rejected_count: parsed.rejected_count,
+    })
+}
+
+/// Starts a job from an uploaded CSV.
+pub async fn start_upload(
+    state: &AppState,
+    actor: &Actor,
+    form: UploadForm,
+) -> Result<JobView, AppError> {
+    let target = target_type(state, form.target_type.as_deref())?;
+    let (file_name, parsed, converted) = read(state, &form)?;
+    if let Some(from) = converted {
+        tracing::info!(file = %file_name, from, "converted an uploaded CSV to UTF-8");
+    }
+    let mut new = upload_job(
+        &file_name,
+        parsed,
+        target,
+        &submitted_by(actor, form.submitted_by.as_deref()),
+    );
+    new.owner_id = actor.user_id;
+    submit(state, actor, new).await
+}
