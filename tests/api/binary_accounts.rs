@@ -154,13 +154,19 @@ fn refusing_50_mb_bodies_keeps_the_servers_memory_bounded() {
     runtime.block_on(async {
         for door in crate::limits::UPLOAD_DOORS {
             for _ in 0..2 {
-                let response = client
+                // All of 50 MB without a length, written as fast as the server
+                // takes it. The server answers 413 at the limit and closes;
+                // the client may see the answer or, still writing, the closed
+                // socket (the exact 413 is asserted in `limits`).
+                let sent = client
                     .post(format!("http://{addr}{door}"))
                     .multipart(crate::limits::streamed_csv(50))
                     .send()
-                    .await
-                    .unwrap();
-                assert_eq!(response.status(), 413, "{door}");
+                    .await;
+                match sent {
+                    Ok(response) => assert_eq!(response.status(), 413, "{door}"),
+                    Err(error) => assert!(error.is_request(), "{door}: {error:?}"),
+                }
             }
         }
     });

@@ -207,6 +207,8 @@ async fn a_wrong_host_is_refused_dns_rebinding_reads_nothing() {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        // Refusals carry the security headers too.
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
         let body = response.text().await.unwrap();
         assert!(body.contains("does not answer to the host name"), "{body}");
     }

@@ -1,6 +1,7 @@
 //! Every door has a limit: bodies, content types, paging and search text,
 //! CSV cells, and text from pages and models.
 
+use futures::StreamExt;
 use reqwest::{
     StatusCode,
     multipart::{Form, Part},
@@ -19,8 +20,8 @@ pub const UPLOAD_DOORS: [&str; 3] = [
     "/fn/jobs/start_upload",
 ];
 
-/// A multipart body of about `megabytes` MB streamed without a length, so
-/// only reading it can find out how big it is.
+/// A multipart body of `megabytes` MB streamed without a length, so only
+/// reading it tells its size.
 pub fn streamed_csv(megabytes: usize) -> Form {
     let stream = futures::stream::iter(
         (0..megabytes).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 1_000_000])),
@@ -31,8 +32,46 @@ pub fn streamed_csv(megabytes: usize) -> Form {
     )
 }
 
+/// Posts a multipart CSV upload of `total_mb` MB to `url`, with its
+/// `Content-Length` declared or not (then only reading it tells its size).
+/// After `sent_mb` MB, past any limit, the client pauses instead of writing
+/// on: a server that answers early is read, not raced by a closed socket.
+pub async fn post_oversized(
+    client: &reqwest::Client,
+    url: &str,
+    total_mb: usize,
+    sent_mb: usize,
+    declare_length: bool,
+) -> (StatusCode, String) {
+    const BOUNDARY: &str = "tp-test-boundary";
+    let head = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.csv\"\r\nContent-Type: text/csv\r\n\r\ncompany_name\n"
+    );
+    let total = head.len() + total_mb * 1_000_000;
+    let chunks = std::iter::once(head.into_bytes())
+        .chain((0..sent_mb.min(total_mb)).map(|_| vec![b'a'; 1_000_000]))
+        .map(Ok::<_, std::io::Error>);
+    let stream = futures::stream::iter(chunks).chain(futures::stream::pending());
+    let mut request = client
+        .post(url)
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(reqwest::Body::wrap_stream(stream));
+    if declare_length {
+        request = request.header("Content-Length", total.to_string());
+    }
+    let response = request
+        .send()
+        .await
+        .expect("the server answers before it reads the whole body");
+    let status = response.status();
+    (status, response.text().await.unwrap_or_default())
+}
+
 async fn answer(response: Result<reqwest::Response, reqwest::Error>) -> (StatusCode, String) {
-    let response = response.expect("the server answers before it reads the whole body");
+    let response = response.expect("the server answers");
     let status = response.status();
     (status, response.text().await.unwrap_or_default())
 }
@@ -41,30 +80,13 @@ async fn answer(response: Result<reqwest::Response, reqwest::Error>) -> (StatusC
 async fn every_upload_door_refuses_50_mb_with_413() {
     let app = spawn_app_with(backends()[0], &[]).await;
     for door in UPLOAD_DOORS {
-        // Declared up front: refused before a byte of it is read.
-        let declared = Form::new().part(
-            "file",
-            Part::bytes(vec![b'a'; 50_000_000]).file_name("huge.csv"),
-        );
-        let (status, body) = answer(
-            app.client
-                .post(app.url(door))
-                .multipart(declared)
-                .send()
-                .await,
-        )
-        .await;
+        let url = app.url(door);
+        // Declared up front: refused before the body is read (1 MB is out).
+        let (status, body) = post_oversized(&app.client, &url, 50, 1, true).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{door}: {body}");
         assert!(body.contains("larger than 10 MB"), "{door}: {body}");
-        // Streamed without a length: refused while reading, at the limit.
-        let (status, body) = answer(
-            app.client
-                .post(app.url(door))
-                .multipart(streamed_csv(50))
-                .send()
-                .await,
-        )
-        .await;
+        // Without a length: refused while reading, at the limit (11 MB out).
+        let (status, body) = post_oversized(&app.client, &url, 50, 11, false).await;
         assert_eq!(
             status,
             StatusCode::PAYLOAD_TOO_LARGE,

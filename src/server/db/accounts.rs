@@ -134,7 +134,7 @@ pub async fn create_token(
     .await
 }
 
-/// The user behind an unrevoked token, and marks the token used.
+/// The user behind an unrevoked token; marks the token used (to the minute).
 pub async fn user_for_token(
     db: &impl ConnectionTrait,
     hash: &str,
@@ -147,11 +147,19 @@ pub async fn user_for_token(
     else {
         return Ok(None);
     };
-    api_token::Entity::update_many()
-        .col_expr(api_token::Column::LastUsedAt, Expr::value(Utc::now()))
-        .filter(api_token::Column::Id.eq(token.id))
-        .exec(db)
-        .await?;
+    // At most one write a minute per token: a script polling progress does
+    // not turn every read into a write.
+    let now = Utc::now();
+    if token
+        .last_used_at
+        .is_none_or(|at| now - at > chrono::Duration::seconds(60))
+    {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+            .filter(api_token::Column::Id.eq(token.id))
+            .exec(db)
+            .await?;
+    }
     find_user(db, token.user_id).await
 }
 

@@ -220,10 +220,20 @@ pub fn client_address(
     peer.map(|p| p.ip())
 }
 
-/// Outer guard: host, size, content type and origin, then security headers.
+/// Outer guard: host, origin, size and content type; then security headers
+/// on every answer, refusals included.
 pub async fn protect(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let security = &state.security;
     let path = request.uri().path().to_string();
+    let mut response = match check(&state.security, &path, request) {
+        Ok(request) => next.run(request).await,
+        Err(error) => refuse(&path, error),
+    };
+    add_security_headers(response.headers_mut());
+    response
+}
+
+/// The request, its body limited to its door's limit; or why it is refused.
+fn check(security: &Security, path: &str, request: Request) -> Result<Request, AppError> {
     let headers = request.headers();
 
     let host = header_str(headers, &header::HOST)
@@ -234,12 +244,9 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         other => {
             let shown = other.unwrap_or_else(|| "(none)".into());
             tracing::warn!(host = %shown, path, "refused a request for an unknown host");
-            return refuse(
-                &path,
-                AppError::BadRequest(format!(
-                    "This server does not answer to the host name {shown:?}. An admin can add it with PUBLIC_URL or ALLOWED_HOSTS."
-                )),
-            );
+            return Err(AppError::BadRequest(format!(
+                "This server does not answer to the host name {shown:?}. An admin can add it with PUBLIC_URL or ALLOWED_HOSTS."
+            )));
         }
     }
 
@@ -259,9 +266,7 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
             };
             if refused {
                 tracing::warn!(path, origin = ?header_str(headers, &header::ORIGIN), "refused a cross-site request");
-                return refuse(
-                    &path,
-                    AppError::Forbidden(
+                return Err(AppError::Forbidden(
                         "This request did not come from Territory Planner's own pages, so it was refused. Use the app itself, or an API token from a script."
                             .into(),
                     ),
@@ -270,13 +275,13 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         }
     }
 
-    let limit = security.body_limit(&path);
+    let limit = security.body_limit(path);
     let declared = header_str(headers, &header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        return refuse(&path, too_large(security, &path));
+        return Err(too_large(security, path));
     }
 
-    if request.method() == Method::POST && UPLOAD_PATHS.contains(&path.as_str()) {
+    if request.method() == Method::POST && UPLOAD_PATHS.contains(&path) {
         let multipart = header_str(headers, &header::CONTENT_TYPE).is_some_and(|t| {
             t.trim()
                 .to_ascii_lowercase()
@@ -284,20 +289,14 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
                 && t.contains("boundary=")
         });
         if !multipart {
-            return refuse(
-                &path,
-                AppError::BadRequest(
-                    "Send the CSV as multipart/form-data, with the file in a field named \"file\"."
-                        .into(),
-                ),
-            );
+            return Err(AppError::BadRequest(
+                "Send the CSV as multipart/form-data, with the file in a field named \"file\"."
+                    .into(),
+            ));
         }
     }
 
-    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
-    let mut response = next.run(request).await;
-    add_security_headers(response.headers_mut());
-    response
+    Ok(request.map(|body| Body::new(http_body_util::Limited::new(body, limit))))
 }
 
 #[cfg(test)]
