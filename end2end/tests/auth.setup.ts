@@ -22,6 +22,8 @@ test("first run: the setup link creates the admin, who signs in and makes a toke
   await form.getByRole("button", { name: "Create the admin account" }).click();
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(page.getByTestId("signed-in-as").first()).toContainText(ADMIN.name);
+  // What needs a signed-in person is asked again after signing in (no page load).
+  await expect(page.getByRole("status").filter({ hasText: "Demo mode." })).toBeVisible();
 
   // A personal API token, shown once.
   await page.goto("/account");

@@ -6,7 +6,10 @@ use crate::server_fns::settings::demo_mode;
 
 #[component]
 pub fn DemoBanner() -> impl IntoView {
-    let demo = Resource::new(|| (), |_| demo_mode());
+    // Asked again on navigation: the answer needs a signed-in person, and
+    // signing in navigates in the browser without a page load.
+    let location = leptos_router::hooks::use_location();
+    let demo = Resource::new(move || location.pathname.get(), |_| demo_mode());
     view! {
         <Suspense fallback=|| ()>
             {move || {
