@@ -39,11 +39,7 @@ fn a_key_in_a_bad_setting_is_not_echoed() {
 #[test]
 fn serves_json_logs_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let LoggedServer {
-        mut child,
-        lines,
-        addr,
-    } = LoggedServer::start(
+    let mut server = LoggedServer::start(
         dir.path(),
         &[
             ("TAVILY_API_KEY", "tvly-LOG-SECRET"),
@@ -51,6 +47,7 @@ fn serves_json_logs_and_stops_cleanly_on_sigterm() {
             ("AUTH_MODE", "off"),
         ],
     );
+    let addr = server.addr.clone();
     assert!(
         dir.path().join("tp.db").exists(),
         "the SQLite file is created"
@@ -108,13 +105,13 @@ fn serves_json_logs_and_stops_cleanly_on_sigterm() {
     );
 
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let exit = loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = server.child.try_wait().unwrap() {
             break status;
         }
         assert!(
@@ -124,6 +121,11 @@ fn serves_json_logs_and_stops_cleanly_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(exit.success(), "{exit:?}");
-    let rest: String = lines.map_while(Result::ok).collect::<Vec<_>>().join("\n");
+    let rest: String = server
+        .lines
+        .by_ref()
+        .map_while(Result::ok)
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(!rest.contains("LOG-SECRET"));
 }

@@ -492,6 +492,16 @@ impl LoggedServer {
     }
 }
 
+/// A test that fails half-way never leaves its server running.
+impl Drop for LoggedServer {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl TestApp {
     /// Researches one company through REST and waits until its job is finished.
     pub async fn research_one(&self, client: &reqwest::Client, name: &str) -> serde_json::Value {
