@@ -127,6 +127,15 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::internal("hashing a password", e))
 }
 
+/// [`hash_password`] on a blocking thread: hashing is deliberately slow,
+/// and the async workers serve other requests meanwhile.
+pub async fn hash_password_off_thread(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::internal("hashing a password", e))?
+}
+
 /// Whether `password` matches `hash`. A malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| {
@@ -134,6 +143,14 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
             .verify_password(password.as_bytes(), &parsed)
             .is_ok()
     })
+}
+
+/// [`verify_password`] on a blocking thread.
+pub async fn verify_password_off_thread(password: &str, hash: &str) -> Result<bool, AppError> {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| AppError::internal("checking a password", e))
 }
 
 /// A hash to verify against when the account does not exist, so that a

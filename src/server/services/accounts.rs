@@ -1,5 +1,5 @@
-//! Accounts: first-run setup, sign-in and sign-out, one's own password and
-//! API tokens, and the admin's users and audit log.
+//! Accounts: first-run setup, sign-in and sign-out, and one's own password.
+//! The team's users, tokens and audit log are in [`super::team`].
 
 use std::net::IpAddr;
 
@@ -127,7 +127,7 @@ pub(super) async fn create(
         NewUser {
             name,
             email,
-            password_hash: auth::hash_password(password)?,
+            password_hash: auth::hash_password_off_thread(password).await?,
             role,
             must_change_password,
         },
@@ -178,12 +178,8 @@ pub async fn login(
     let user = rows::find_by_email(&state.db, &email).await?;
     let hash = user
         .as_ref()
-        .map_or(auth::decoy_hash(), |u| u.password_hash.as_str())
-        .to_string();
-    let password = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| AppError::internal("checking a password", e))?;
+        .map_or(auth::decoy_hash(), |u| u.password_hash.as_str());
+    let matches = auth::verify_password_off_thread(password, hash).await?;
     match user {
         Some(user) if matches && !user.disabled => {
             sign_in(state, session, &user).await?;
@@ -227,12 +223,12 @@ pub async fn change_password(
     let user = rows::find_user(&state.db, id)
         .await?
         .ok_or(AppError::Internal)?;
-    if !auth::verify_password(current, &user.password_hash) {
+    if !auth::verify_password_off_thread(current, &user.password_hash).await? {
         return Err(AppError::BadRequest(
             "The current password is wrong.".into(),
         ));
     }
-    let hash = auth::hash_password(password(new)?)?;
+    let hash = auth::hash_password_off_thread(password(new)?).await?;
     let mut row = user.into_active_model();
     row.password_hash = Set(hash);
     row.must_change_password = Set(false);

@@ -101,7 +101,7 @@ pub async fn update_user(
             )
         }
         UserChange::TemporaryPassword(temporary) => {
-            row.password_hash = Set(auth::hash_password(password(temporary)?)?);
+            row.password_hash = Set(auth::hash_password_off_thread(password(temporary)?).await?);
             row.must_change_password = Set(true);
             ("user.password", "temporary password set".into())
         }
