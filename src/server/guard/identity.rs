@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use axum::{
     extract::{ConnectInfo, Request, State},
-    http::{HeaderMap, Method},
+    http::Method,
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -28,7 +28,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         return next.run(request).await;
     }
     let session = request.extensions().get::<Session>().cloned();
-    let actor = match resolve(&state, request.headers().clone(), session).await {
+    let secret = bearer(request.headers()).map(str::to_string);
+    let actor = match resolve(&state, secret, session).await {
         Ok(actor) => actor,
         Err(error) => return refuse(&path, error),
     };
@@ -78,14 +79,14 @@ fn is_page_request(method: &Method, path: &str) -> bool {
 
 async fn resolve(
     state: &AppState,
-    headers: HeaderMap,
+    secret: Option<String>,
     session: Option<Session>,
 ) -> Result<Option<Actor>, AppError> {
     if state.security.auth_mode == AuthMode::Off {
         return Ok(Some(Actor::local()));
     }
-    if let Some(secret) = bearer(&headers) {
-        let user = accounts::user_for_token(&state.db, &token_hash(secret))
+    if let Some(secret) = secret {
+        let user = accounts::user_for_token(&state.db, &token_hash(&secret))
             .await
             .map_err(|e| AppError::internal("looking up an API token", e))?;
         return match user {

@@ -195,9 +195,11 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 fn has_session_cookie(headers: &HeaderMap) -> bool {
     headers.get_all(header::COOKIE).iter().any(|v| {
         v.to_str().is_ok_and(|cookies| {
-            cookies
-                .split(';')
-                .any(|c| c.trim().starts_with(&format!("{SESSION_COOKIE}=")))
+            cookies.split(';').any(|c| {
+                c.trim()
+                    .strip_prefix(SESSION_COOKIE)
+                    .is_some_and(|rest| rest.starts_with('='))
+            })
         })
     })
 }
