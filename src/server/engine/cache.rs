@@ -40,14 +40,22 @@ pub(super) async fn research(run: &mut CompanyRun<'_>) -> Result<Researched, Sto
     // taken over soon after its holder died.
     let lease = chrono::Duration::from_std(run.engine.inner.settings.lease).unwrap_or_default();
     loop {
-        let now = Utc::now();
-        if let Some(entry) = cache::lookup(&db, &key, now).await?
-            && fresh_since.is_none_or(|since| entry.fetched_at >= since)
-            && let Some(served) = serve(run, &entry).await?
-        {
+        if let Some(served) = serve_cached(run, &key, fresh_since).await? {
             return Ok(served);
         }
+        let now = Utc::now();
         if cache::try_claim(&db, &key, &owner, now + lease, now).await? {
+            // The holder before us may have stored its research and let go
+            // between our look and our claim: look once more before paying.
+            let served = match serve_cached(run, &key, fresh_since).await {
+                Ok(None) => None,
+                Ok(Some(served)) => Some(Ok(served)),
+                Err(stop) => Some(Err(stop)),
+            };
+            if let Some(result) = served {
+                cache::release_claim(&db, &key, &owner).await?;
+                return result;
+            }
             let renewal = keep_claim(db.clone(), key.clone(), owner.clone(), lease);
             let result = fetch_and_keep(run, &key).await;
             drop(renewal);
@@ -56,6 +64,21 @@ pub(super) async fn research(run: &mut CompanyRun<'_>) -> Result<Researched, Sto
         }
         run.checkpoint().await?;
         tokio::time::sleep(WAIT_STEP).await;
+    }
+}
+
+/// Serves the key's unexpired entry (fetched since `fresh_since`, if set), if it has one.
+async fn serve_cached(
+    run: &mut CompanyRun<'_>,
+    key: &CacheKey,
+    fresh_since: Option<chrono::DateTime<Utc>>,
+) -> Result<Option<Researched>, Stop> {
+    let db = run.engine.inner.db.clone();
+    match cache::lookup(&db, key, Utc::now()).await? {
+        Some(entry) if fresh_since.is_none_or(|since| entry.fetched_at >= since) => {
+            serve(run, &entry).await
+        }
+        _ => Ok(None),
     }
 }
 
