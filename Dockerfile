@@ -30,7 +30,9 @@ RUN npm ci --no-audit --no-fund
 ENV PATH=/src/node_modules/.bin:${PATH}
 
 COPY . .
-RUN cargo leptos build --release
+# --precompress writes .br and .gz next to the wasm, JS and CSS; the server
+# sends those to browsers that accept them.
+RUN cargo leptos build --release --precompress
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \

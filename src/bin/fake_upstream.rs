@@ -5,14 +5,18 @@
 //!   TAVILY_BASE_URL=http://127.0.0.1:8787 LLM_BASE_URL=http://127.0.0.1:8787/v1 make run
 //!
 //! FAKE_LATENCY_MS (e.g. "200-800") and FAKE_FAULT_RATE (0..1, split over 429,
-//! 500, malformed answers and garbage LLM output) add latency and faults.
+//! 500, malformed answers and garbage LLM output) add latency and faults;
+//! FAKE_SEARCH_LATENCY_MS and FAKE_LLM_LATENCY_MS set one side on its own.
 
 use std::{net::SocketAddr, time::Duration};
 
 use territory_planner::server::fake_upstream::{FakeConfig, FakeUpstream, Faults};
 
-fn latency() -> (Duration, Duration) {
-    let spec = std::env::var("FAKE_LATENCY_MS").unwrap_or_default();
+/// The latency range in `variable`, else in FAKE_LATENCY_MS, else none.
+fn latency(variable: &str) -> (Duration, Duration) {
+    let spec = std::env::var(variable)
+        .or_else(|_| std::env::var("FAKE_LATENCY_MS"))
+        .unwrap_or_default();
     let (low, high) = spec
         .split_once('-')
         .unwrap_or((spec.as_str(), spec.as_str()));
@@ -32,8 +36,8 @@ async fn main() -> std::io::Result<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.0);
     let config = FakeConfig {
-        search_latency: latency(),
-        llm_latency: latency(),
+        search_latency: latency("FAKE_SEARCH_LATENCY_MS"),
+        llm_latency: latency("FAKE_LLM_LATENCY_MS"),
         faults: Faults {
             rate_429: rate / 4.0,
             rate_500: rate / 4.0,

@@ -2,32 +2,34 @@
 
 use leptos::prelude::*;
 
+use crate::domain::{job::JobStatus, rubric::PriorityTier};
+
 fn pill(extra: &str) -> String {
     format!("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-semibold {extra}")
 }
 
 #[component]
-pub fn PriorityBadge(tier: Option<String>, label: String) -> impl IntoView {
-    let colour = match tier.as_deref() {
-        Some("HOT") => "bg-red-100 text-red-800",
-        Some("WARM") => "bg-amber-100 text-amber-800",
-        Some("WATCH") => "bg-blue-100 text-blue-800",
-        Some("COLD") => "bg-slate-200 text-slate-700",
-        _ => "bg-slate-100 text-slate-500",
+pub fn PriorityBadge(tier: Option<PriorityTier>, label: String) -> impl IntoView {
+    let colour = match tier {
+        Some(PriorityTier::Hot) => "bg-red-100 text-red-800",
+        Some(PriorityTier::Warm) => "bg-amber-100 text-amber-800",
+        Some(PriorityTier::Watch) => "bg-blue-100 text-blue-800",
+        Some(PriorityTier::Cold) => "bg-slate-200 text-slate-700",
+        None => "bg-slate-100 text-slate-500",
     };
-    view! { <span class=pill(colour) data-tier=tier.unwrap_or_default()>{label}</span> }
+    view! { <span class=pill(colour) data-tier=tier.map(PriorityTier::as_str).unwrap_or_default()>{label}</span> }
 }
 
 #[component]
-pub fn StatusBadge(status: String) -> impl IntoView {
-    let colour = match status.as_str() {
-        "running" | "researching" => "bg-emerald-100 text-emerald-800",
-        "completed" => "bg-green-100 text-green-800",
-        "failed" => "bg-red-100 text-red-800",
-        "cancelled" => "bg-amber-100 text-amber-800",
-        _ => "bg-slate-100 text-slate-600",
+pub fn StatusBadge(status: JobStatus) -> impl IntoView {
+    let colour = match status {
+        JobStatus::Running => "bg-emerald-100 text-emerald-800",
+        JobStatus::Completed => "bg-green-100 text-green-800",
+        JobStatus::Failed => "bg-red-100 text-red-800",
+        JobStatus::Cancelled => "bg-amber-100 text-amber-800",
+        JobStatus::Pending => "bg-slate-100 text-slate-600",
     };
-    view! { <span class=pill(colour)>{status}</span> }
+    view! { <span class=pill(colour)>{status.as_str()}</span> }
 }
 
 #[component]

@@ -2,7 +2,7 @@
 //! the one module where the two targets differ.
 
 use crate::domain::job::ProgressEvent;
-use crate::domain::views::JobDetail;
+use crate::domain::table::JobSnapshot;
 
 /// A UTC timestamp in the viewer's local time (the server renders UTC; the
 /// browser re-renders after hydration).
@@ -33,7 +33,7 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 /// What the job page hears from the server.
 #[derive(Debug, Clone)]
 pub enum JobStreamEvent {
-    Snapshot(Box<JobDetail>),
+    Snapshot(Box<JobSnapshot>),
     Progress(ProgressEvent),
 }
 
@@ -65,7 +65,7 @@ fn open_stream(job_id: i32, on_event: impl Fn(JobStreamEvent) + 'static) -> Box<
                             return;
                         };
                         let event = if kind == "snapshot" {
-                            serde_json::from_str::<JobDetail>(&text)
+                            serde_json::from_str::<JobSnapshot>(&text)
                                 .ok()
                                 .map(|d| JobStreamEvent::Snapshot(Box::new(d)))
                         } else {

@@ -7,7 +7,14 @@ use super::{
     format::{duration, funding, usd},
     source_link::SourceLink,
 };
-use crate::domain::{cache, job::USD_PER_TAVILY_CREDIT, views::CompanyView};
+use crate::{
+    domain::{
+        cache,
+        job::{CompanyStatus, USD_PER_TAVILY_CREDIT},
+        views::CompanyView,
+    },
+    server_fns::jobs::get_company,
+};
 
 fn line(label: &'static str, value: Option<String>) -> impl IntoView {
     value
@@ -38,21 +45,37 @@ fn provenance(c: &CompanyView) -> String {
     }
 }
 
+/// A row's details, loaded when it opens (the table rebuilds a row, and so
+/// loads it again, when its company moves on).
+#[component]
+pub fn CompanyDetailsLoader(
+    job_id: i32,
+    company_id: i32,
+    criteria: Vec<(String, u32)>,
+) -> impl IntoView {
+    let company = Resource::new(move || (), move |_| get_company(job_id, company_id));
+    view! {
+        <Suspense fallback=|| view! { <p class="p-4 text-sm text-slate-500">"Loading the research…"</p> }>
+            {move || company.get().map(|result| match result {
+                Ok(company) => view! { <CompanyDetails company criteria=criteria.clone() /> }.into_any(),
+                Err(error) => view! { <p role="alert" class="m-4 rounded-md bg-red-50 p-3 text-sm text-red-800">{error.to_string()}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn CompanyDetails(company: CompanyView, criteria: Vec<(String, u32)>) -> impl IntoView {
     let c = company;
-    if c.status != "completed" {
-        let reason = c
-            .error_message
-            .clone()
-            .unwrap_or_else(|| match c.status.as_str() {
-                "pending" => "Waiting to be researched.".into(),
-                "researching" => format!("Being researched ({}).", c.stage),
-                _ => "No result.".into(),
-            });
+    if c.status != CompanyStatus::Completed {
+        let reason = c.error_message.clone().unwrap_or_else(|| match c.status {
+            CompanyStatus::Pending => "Waiting to be researched.".into(),
+            CompanyStatus::Researching => format!("Being researched ({}).", c.stage),
+            _ => "No result.".into(),
+        });
         return view! {
             <div class="space-y-2 p-4 text-sm">
-                <p class=if c.status == "failed" { "rounded-md bg-red-50 p-3 text-red-800" } else { "text-slate-600" }>{reason}</p>
+                <p class=if c.status == CompanyStatus::Failed { "rounded-md bg-red-50 p-3 text-red-800" } else { "text-slate-600" }>{reason}</p>
                 {c.validation_verdict.clone().map(|v| view! { <p class="text-slate-600">"Validator: " {v}</p> })}
                 <p class="text-xs text-slate-500">{format!("{} search(es), {} credits, {}", c.search_attempts, c.tavily_credits_used, usd(c.cost_usd))}</p>
             </div>
@@ -101,9 +124,17 @@ pub fn CompanyDetails(company: CompanyView, criteria: Vec<(String, u32)>) -> imp
                     <h4 class="font-medium text-slate-800">"Sources"</h4>
                     <ol class="mt-1 space-y-1">
                         {c.sources.iter().map(|s| view! {
-                            <li class="truncate">
-                                <span class="text-slate-400">{format!("[{}] ", s.index)}</span>
-                                <SourceLink class="text-emerald-700 underline" url=s.url.clone() text=s.title.clone() />
+                            <li>
+                                <div class="truncate">
+                                    <span class="text-slate-400">{format!("[{}] ", s.index)}</span>
+                                    <SourceLink class="text-emerald-700 underline" url=s.url.clone() text=s.title.clone() />
+                                </div>
+                                {(!s.excerpt.is_empty()).then(|| view! {
+                                    <details class="text-xs text-slate-600">
+                                        <summary class="cursor-pointer text-slate-500">"Evidence excerpt"</summary>
+                                        <p class="mt-1 whitespace-pre-line" data-testid="evidence-excerpt">{s.excerpt.clone()}</p>
+                                    </details>
+                                })}
                             </li>
                         }).collect_view()}
                     </ol>

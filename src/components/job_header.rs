@@ -10,7 +10,7 @@ use super::{
     format::{duration, usd},
 };
 use crate::{
-    domain::views::JobView,
+    domain::{job::JobStatus, views::JobView},
     server_fns::jobs::{cancel_job, delete_job, retry_job},
 };
 
@@ -18,7 +18,7 @@ use crate::{
 fn eta_seconds(job: &JobView) -> Option<f64> {
     let started = job.started_at?;
     let done = job.completed_companies + job.failed_companies + job.cancelled_companies;
-    if job.status != "running" || done == 0 {
+    if job.status != JobStatus::Running || done == 0 {
         return None;
     }
     let elapsed = (now() - started).num_milliseconds() as f64 / 1000.0;
@@ -57,10 +57,7 @@ pub fn JobHeader(
     };
     let field =
         move |f: fn(&JobView) -> String| move || job.get().map(|j| f(&j)).unwrap_or_default();
-    let running = move || {
-        job.get()
-            .is_some_and(|j| j.status == "running" || j.status == "pending")
-    };
+    let running = move || job.get().is_some_and(|j| !j.status.is_finished());
     let id = move || job.get().map_or(0, |j| j.id);
     // Cancel, retry and delete are for the job's owner and admins.
     let me = use_current_user();

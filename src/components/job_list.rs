@@ -115,7 +115,7 @@ fn JobRow(job: JobView, kind: String) -> impl IntoView {
             <a href=format!("/jobs/{}", job.id) class="block rounded-md p-1 hover:bg-slate-50">
                 <div class="flex items-center justify-between gap-2">
                     <span class="truncate font-medium text-slate-800">{job.name.clone()}</span>
-                    <StatusBadge status=job.status.clone() />
+                    <StatusBadge status=job.status />
                 </div>
                 <div class="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-500">
                     <span>{kind}</span>

@@ -18,5 +18,7 @@ pub mod job_header;
 pub mod job_list;
 pub mod new_job;
 pub mod page_header;
+pub mod pager;
 pub mod source_link;
+pub mod table_filters;
 pub mod user_menu;

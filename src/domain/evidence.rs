@@ -20,14 +20,22 @@ pub struct RawSource {
     pub relevance: f64,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// A kept source, numbered from 1 as the prompts cite it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EvidenceSource {
+    /// The number the prompts cite it by; left out with the excerpt in a job's detail.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub index: u32,
     pub url: String,
     pub title: String,
     pub relevance: f64,
+    /// Left out where only the list of sources is wanted (a job's detail).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub excerpt: String,
 }
 

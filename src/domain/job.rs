@@ -2,10 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{rubric::PriorityTier, table::TierCounts, views::JobView};
+
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -84,7 +87,7 @@ pub enum ProgressEvent {
         status: CompanyStatus,
         stage: Stage,
         score_total: Option<i32>,
-        priority_tier: Option<String>,
+        priority_tier: Option<PriorityTier>,
         error_message: Option<String>,
     },
     Job {
@@ -95,6 +98,12 @@ pub enum ProgressEvent {
         failed: i32,
         cancelled: i32,
         error_message: Option<String>,
+        /// Scored companies per tier, for the job page's counts.
+        #[serde(default)]
+        tiers: TierCounts,
+        /// The whole job as it now stands (cost, cache savings, times).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        view: Option<Box<JobView>>,
     },
 }
 

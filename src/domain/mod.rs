@@ -4,7 +4,10 @@
 pub mod account;
 pub mod cache;
 pub mod company_name;
+// CSV reading and writing happen on the server only (and keep `csv` out of the wasm).
+#[cfg(feature = "ssr")]
 pub mod csv_export;
+#[cfg(feature = "ssr")]
 pub mod csv_input;
 pub mod evidence;
 pub mod job;

@@ -10,11 +10,16 @@ use serde::{Deserialize, Serialize};
 
 /// HOT / WARM / WATCH / COLD.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum PriorityTier {
+    #[serde(alias = "hot")]
     Hot,
+    #[serde(alias = "warm")]
     Warm,
+    #[serde(alias = "watch")]
     Watch,
+    #[serde(alias = "cold")]
     Cold,
 }
 

@@ -5,7 +5,16 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{evidence::EvidenceSource, score::SubScore};
+use super::{
+    evidence::EvidenceSource,
+    job::{CompanyStatus, JobStatus, Stage},
+    rubric::PriorityTier,
+    score::SubScore,
+};
+
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
+}
 
 /// A job without `last_activity_at` for this long while running counts as stalled.
 pub const STALL_AFTER_SECS: i64 = 300;
@@ -16,7 +25,7 @@ pub struct JobView {
     pub id: i32,
     pub name: String,
     pub job_type: String,
-    pub status: String,
+    pub status: JobStatus,
     pub total_companies: i32,
     pub completed_companies: i32,
     pub failed_companies: i32,
@@ -60,8 +69,8 @@ pub struct CompanyView {
     pub job_id: i32,
     pub name: String,
     pub website: Option<String>,
-    pub status: String,
-    pub stage: String,
+    pub status: CompanyStatus,
+    pub stage: Stage,
     pub description: Option<String>,
     pub employee_count: Option<String>,
     pub total_funding: Option<String>,
@@ -83,17 +92,20 @@ pub struct CompanyView {
     pub score_confidence: Option<i32>,
     pub score_total: Option<i32>,
     /// Per criterion (use_case, scale_budget, growth, confidence): points, choices, cited sources.
+    /// Only in a company's own detail (`GET /api/jobs/{id}/companies/{company_id}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score_breakdown: Option<std::collections::BTreeMap<String, SubScore>>,
-    pub priority_tier: Option<String>,
+    pub priority_tier: Option<PriorityTier>,
     pub recommended_action: Option<String>,
     pub error_message: Option<String>,
     pub cache_hit: bool,
     pub evidence_fetched_at: Option<DateTime<Utc>>,
-    /// Tavily credits saved by serving this company from the cache.
-    #[serde(default)]
+    /// Tavily credits saved by serving this company from the cache (left out when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub credits_saved: f64,
     pub validation_confidence: Option<f64>,
     pub validation_verdict: Option<String>,
+    /// Url, title and relevance; the excerpts only in a company's own detail.
     pub sources: Vec<EvidenceSource>,
     pub search_attempts: i32,
     pub tavily_credits_used: f64,
@@ -153,16 +165,6 @@ pub struct UploadPreview {
     pub rejected: Vec<String>,
     #[serde(default)]
     pub rejected_count: usize,
-}
-
-/// Ranks companies: by score (highest first), unscored last, then by name.
-pub fn rank(companies: &mut [CompanyView]) {
-    companies.sort_by(|a, b| {
-        b.score_total
-            .unwrap_or(-1)
-            .cmp(&a.score_total.unwrap_or(-1))
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-    });
 }
 
 /// Percentage of finished companies, one decimal, 0 for an empty job.

@@ -1,4 +1,7 @@
-//! One job: live progress over server-sent events, ranked results, actions.
+//! One job: live progress over server-sent events, one page of ranked results
+//! at a time (sorted, filtered and paged on the server), actions.
+
+use std::{collections::HashSet, time::Duration};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -9,121 +12,143 @@ use crate::{
         company_table::CompanyTable,
         job_header::JobHeader,
     },
-    domain::{
-        table::{TableView, apply},
-        views::JobDetail,
-    },
+    domain::table::{CompanyPage, CompanyQuery, JobSnapshot, apply},
     server_fns::{
         error::AppError,
-        jobs::{get_job_detail, target_types},
+        jobs::{get_companies, get_job, target_types},
     },
 };
+
+/// While companies finish, the page on screen is asked for again at most this
+/// often, so new results take their place in the order.
+const REORDER_EVERY: Duration = Duration::from_millis(1500);
 
 #[component]
 pub fn JobPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i32>().ok()));
-    let refresh = RwSignal::new(0u32);
-    let detail = Resource::new(
-        move || (id.get(), refresh.get()),
+    let job_version = RwSignal::new(0u32);
+    let rows_version = RwSignal::new(0u32);
+    let query = RwSignal::new(CompanyQuery::default());
+    let job = Resource::new(
+        move || (id.get(), job_version.get()),
         |(id, _)| async move {
             match id {
-                Some(id) => get_job_detail(id).await,
+                Some(id) => get_job(id).await,
+                None => Err(AppError::NotFound("There is no such job.".into())),
+            }
+        },
+    );
+    let page = Resource::new(
+        move || (id.get(), query.get(), rows_version.get()),
+        |(id, query, _)| async move {
+            match id {
+                Some(id) => get_companies(id, query).await,
                 None => Err(AppError::NotFound("There is no such job.".into())),
             }
         },
     );
     let types = Resource::new(|| (), |_| target_types());
-    let live = RwSignal::new(None::<JobDetail>);
+
+    // What is on screen: the loaded job and page, with live deltas applied.
+    let live_job = RwSignal::new(None::<JobSnapshot>);
+    let live_rows = RwSignal::new(None::<CompanyPage>);
     Effect::new(move |_| {
-        if let Some(Ok(fresh)) = detail.get() {
-            live.set(Some(fresh));
+        if let Some(Ok(fresh)) = job.get() {
+            live_job.set(Some(fresh));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(fresh)) = page.get() {
+            live_rows.set(Some(fresh));
         }
     });
 
-    // Full details of finished companies arrive with a (throttled) refetch;
-    // everything else is applied in place as events come.
-    let refetch_queued = StoredValue::new(false);
-    let queue_refetch = move || {
-        if !refetch_queued.get_value() {
-            refetch_queued.set_value(true);
+    let reorder_queued = StoredValue::new(false);
+    let queue_reorder = move || {
+        if !reorder_queued.get_value() {
+            reorder_queued.set_value(true);
             set_timeout(
                 move || {
-                    refetch_queued.set_value(false);
-                    refresh.update(|n| *n += 1);
+                    reorder_queued.set_value(false);
+                    rows_version.update(|n| *n += 1);
                 },
-                std::time::Duration::from_millis(800),
+                REORDER_EVERY,
             );
         }
     };
     Effect::new(move |_| {
         let Some(job_id) = id.get() else { return };
         let close = subscribe_to_job(job_id, move |event| match event {
-            JobStreamEvent::Snapshot(fresh) => live.set(Some(*fresh)),
+            JobStreamEvent::Snapshot(fresh) => live_job.set(Some(*fresh)),
             JobStreamEvent::Progress(progress) => {
-                let mut finished = false;
-                live.update(|d| {
-                    if let Some(d) = d {
-                        finished = apply(d, &progress);
+                let mut applied = Default::default();
+                live_job.update(|snapshot| {
+                    if let Some(snapshot) = snapshot {
+                        live_rows.update(|rows| {
+                            let rows = rows.as_mut().map_or(&mut [][..], |p| &mut p.rows[..]);
+                            applied = apply(snapshot, rows, &progress);
+                        });
                     }
                 });
-                if finished {
-                    queue_refetch();
+                let crate::domain::table::Applied {
+                    row_finished,
+                    job_finished,
+                } = applied;
+                let company_finished = matches!(
+                    progress,
+                    crate::domain::job::ProgressEvent::Company { status, .. } if status.is_finished()
+                );
+                if job_finished {
+                    // The final order and every row's last state, at once.
+                    rows_version.update(|n| *n += 1);
+                } else if row_finished || company_finished {
+                    queue_reorder();
                 }
             }
         });
         on_cleanup(close);
     });
 
-    let view_state = RwSignal::new(TableView::default());
-    let expanded = RwSignal::new(std::collections::HashSet::<i32>::new());
-    // What is shown: the live copy once events flow, the loaded detail until
-    // then (so the server renders the job, and hydration starts from it).
-    let current = Signal::derive(move || live.get().or_else(|| detail.get().and_then(Result::ok)));
-    let job = Signal::derive(move || current.get().map(|d| d.job));
-    let companies = Signal::derive(move || current.get().map(|d| d.companies).unwrap_or_default());
+    let expanded = RwSignal::new(HashSet::<i32>::new());
+    // The loaded values until the live copies exist, so the server renders the
+    // job and its first page, and hydration starts from them.
+    let snapshot =
+        Signal::derive(move || live_job.get().or_else(|| job.get().and_then(Result::ok)));
+    let rows = Signal::derive(move || live_rows.get().or_else(|| page.get().and_then(Result::ok)));
+    let job_view = Signal::derive(move || snapshot.get().map(|s| s.job));
     let rubric = Signal::derive(move || {
-        let kind = job.get().map(|j| j.job_type).unwrap_or_default();
+        let kind = job_view.get().map(|j| j.job_type).unwrap_or_default();
         types
             .get()
             .and_then(Result::ok)
             .and_then(|all| all.into_iter().find(|t| t.id == kind))
     });
-    let export_href = Signal::derive(move || {
-        let v = view_state.get();
-        let mut query = Vec::new();
-        for (key, value) in [("tier", v.tier), ("status", v.status), ("q", v.query)] {
-            if !value.is_empty() {
-                query.push(format!(
-                    "{key}={}",
-                    value.replace('&', "%26").replace(' ', "%20")
-                ));
-            }
-        }
-        let id = id.get().unwrap_or_default();
-        if query.is_empty() {
-            format!("/api/jobs/{id}/export")
-        } else {
-            format!("/api/jobs/{id}/export?{}", query.join("&"))
-        }
-    });
+    let export_href =
+        Signal::derive(move || query.with(|q| q.export_href(id.get().unwrap_or_default())));
 
     view! {
         <p class="mb-4 text-sm"><a href="/" class="text-emerald-700 hover:underline">"← All jobs"</a></p>
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading the job…"</p> }>
-            {move || detail.get().map(|result| match result {
+            {move || job.get().map(|result| match result {
                 Err(error) => view! { <p role="alert" class="rounded-md bg-red-50 p-4 text-sm text-red-800">{error.to_string()}</p> }.into_any(),
                 Ok(_) => view! {
                     <div class="space-y-6">
                         <JobHeader
-                            job
+                            job=job_view
                             type_label=Signal::derive(move || rubric.get().map(|r| r.label).unwrap_or_default())
                             export_href
-                            on_changed=Callback::new(move |_| refresh.update(|n| *n += 1))
+                            on_changed=Callback::new(move |_| {
+                                job_version.update(|n| *n += 1);
+                                rows_version.update(|n| *n += 1);
+                            })
                         />
                         <CompanyTable
-                            companies
-                            view_state
+                            job_id=Signal::derive(move || id.get().unwrap_or_default())
+                            page=rows
+                            tiers=Signal::derive(move || snapshot.get().map(|s| s.tiers).unwrap_or_default())
+                            total=Signal::derive(move || job_view.get().map_or(0, |j| j.total_companies))
+                            query
                             expanded
                             tier_labels=Signal::derive(move || rubric.get().map(|r| r.priority_labels).unwrap_or_default())
                             criteria=Signal::derive(move || rubric.get().map(|r| r.criteria).unwrap_or_default())

@@ -6,7 +6,7 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 use secrecy::{ExposeSecret, SecretString};
 use tower_sessions::{
@@ -319,6 +319,9 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::protect))
         .layer(axum::middleware::map_response(api::error::server_fn_status))
+        // Pages, JSON and CSV go out compressed; server-sent events, images and
+        // the precompressed static files (`--precompress`) are left alone.
+        .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

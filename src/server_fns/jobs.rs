@@ -1,15 +1,19 @@
 //! Server functions behind the dashboard and the job page; each calls
-//! `services::jobs`.
+//! `services::jobs` or `services::results`.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 use super::error::AppError;
-use crate::domain::views::{JobDetail, JobPage, JobView, TargetTypeView, UploadPreview};
+use crate::domain::{
+    table::{CompanyPage, CompanyQuery, JobSnapshot},
+    views::{CompanyView, JobPage, JobView, TargetTypeView, UploadPreview},
+};
 
 #[cfg(feature = "ssr")]
 mod server {
     pub use crate::server::services::jobs::{self, SingleRequest};
+    pub use crate::server::services::results;
     pub use crate::server::services::uploads::{self, UploadForm};
     use crate::server::{guard::is_body_too_large, intake::too_large};
     use crate::server_fns::error::AppError;
@@ -68,9 +72,22 @@ pub async fn list_jobs(
     server::jobs::list(&server::state(), &server::actor()?, query).await
 }
 
-#[server(prefix = "/fn", endpoint = "jobs/detail")]
-pub async fn get_job_detail(id: i32) -> Result<JobDetail, AppError> {
-    server::jobs::detail(&server::state(), &server::actor()?, id).await
+/// The job and its tier counts, without its companies.
+#[server(prefix = "/fn", endpoint = "jobs/job")]
+pub async fn get_job(id: i32) -> Result<JobSnapshot, AppError> {
+    server::results::snapshot(&server::state(), &server::actor()?, id).await
+}
+
+/// One page of the job's companies, sorted and filtered on the server.
+#[server(prefix = "/fn", endpoint = "jobs/companies")]
+pub async fn get_companies(id: i32, query: CompanyQuery) -> Result<CompanyPage, AppError> {
+    server::results::companies(&server::state(), &server::actor()?, id, &query).await
+}
+
+/// One company with its sources' excerpts and score breakdown.
+#[server(prefix = "/fn", endpoint = "jobs/company")]
+pub async fn get_company(id: i32, company_id: i32) -> Result<CompanyView, AppError> {
+    server::results::company(&server::state(), &server::actor()?, id, company_id).await
 }
 
 #[server(prefix = "/fn", endpoint = "jobs/target_types")]

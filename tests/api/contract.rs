@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Backend, spawn_app};
 
-const ROUTES: [(&str, &str); 17] = [
+const ROUTES: [(&str, &str); 19] = [
     ("get", "/api/health"),
     ("post", "/api/jobs/upload"),
     ("post", "/api/jobs/single"),
@@ -15,6 +15,8 @@ const ROUTES: [(&str, &str); 17] = [
     ("get", "/api/jobs/{id}/progress"),
     ("post", "/api/jobs/{id}/start"),
     ("post", "/api/jobs/{id}/cancel"),
+    ("get", "/api/jobs/{id}/companies"),
+    ("get", "/api/jobs/{id}/companies/{company_id}"),
     ("get", "/api/jobs/{id}/export"),
     ("get", "/api/jobs/{id}/events"),
     ("get", "/api/cache"),
@@ -52,6 +54,15 @@ async fn the_openapi_document_describes_every_route() {
     let job = &doc["components"]["schemas"]["JobView"]["properties"];
     for field in ["job_type", "total_cost_usd", "cache_hits", "usd_saved"] {
         assert!(job[field].is_object(), "JobView.{field}");
+    }
+    let query: Vec<&str> = doc["paths"]["/api/jobs/{id}/companies"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    for name in ["skip", "limit", "sort", "order", "tier", "status", "q"] {
+        assert!(query.contains(&name), "companies query parameter {name}");
     }
     let company = &doc["components"]["schemas"]["CompanyView"]["properties"];
     for field in [

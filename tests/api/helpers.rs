@@ -132,6 +132,18 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// GET `path` and read the answer as text.
+    pub async fn get_text(&self, path: &str) -> String {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// GET `path` and read the JSON answer.
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         self.client

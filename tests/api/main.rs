@@ -14,3 +14,4 @@ mod limits;
 mod pages;
 mod rest;
 mod restart;
+mod results;

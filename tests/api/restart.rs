@@ -8,7 +8,7 @@ use std::{
 };
 
 use territory_planner::server::{
-    db::{self, companies, jobs},
+    db::{self, companies, entities::company, jobs},
     fake_upstream::{FakeConfig, FakeUpstream},
 };
 
@@ -156,6 +156,35 @@ async fn a_killed_server_resumes_its_jobs_without_charging_twice() {
         }
         let credits: f64 = rows.iter().map(|c| c.tavily_credits).sum();
         assert_eq!(finished.tavily_credits, credits);
+        // The job's totals are kept up to date in passing, not per company:
+        // after the kill and the resume they still equal the sums of its rows.
+        assert_eq!(
+            (finished.total_companies, finished.completed_companies),
+            (rows.len() as i32, rows.len() as i32)
+        );
+        let sum = |f: fn(&company::Model) -> i64| rows.iter().map(f).sum::<i64>();
+        assert_eq!(
+            (
+                finished.validation_prompt_tokens,
+                finished.scoring_prompt_tokens,
+                finished.scoring_completion_tokens
+            ),
+            (
+                sum(|c| c.validation_prompt_tokens),
+                sum(|c| c.scoring_prompt_tokens),
+                sum(|c| c.scoring_completion_tokens)
+            )
+        );
+        let cost: f64 = rows.iter().map(|c| c.cost_usd).sum();
+        assert!(
+            (finished.cost_usd - cost).abs() < 1e-9,
+            "{} vs {cost}",
+            finished.cost_usd
+        );
+        assert_eq!(
+            finished.cache_misses,
+            rows.iter().filter(|c| c.search_attempts > 0).count() as i32
+        );
         assert_eq!(
             credits,
             2.0 * fake.stats().total.searches as f64,

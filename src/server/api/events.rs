@@ -1,6 +1,7 @@
-//! GET /api/jobs/{id}/events: server-sent events. A snapshot first, then one
-//! event per company stage change and per job status change, with keep-alives.
-//! A reconnecting browser (or one that fell behind) gets a fresh snapshot.
+//! GET /api/jobs/{id}/events: server-sent events. A snapshot first (the job
+//! and its tier counts, never its companies), then one event per company stage
+//! change and per job change, with keep-alives. A reconnecting browser (or one
+//! that fell behind) gets a fresh snapshot: the counts again, not the rows.
 
 use std::{convert::Infallible, time::Duration};
 
@@ -13,17 +14,21 @@ use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 
 use super::openapi::ErrorBody;
 use crate::{
-    domain::job::ProgressEvent,
-    server::{auth::Actor, services::jobs, state::AppState},
+    domain::{job::ProgressEvent, table::JobSnapshot},
+    server::{auth::Actor, services::results, state::AppState},
     server_fns::error::AppError,
 };
 
+fn snapshot_event(snapshot: &JobSnapshot) -> Event {
+    Event::default()
+        .event("snapshot")
+        .json_data(snapshot)
+        .unwrap_or_default()
+}
+
 async fn snapshot(state: &AppState, actor: &Actor, id: i32) -> Event {
-    match jobs::detail(state, actor, id).await {
-        Ok(detail) => Event::default()
-            .event("snapshot")
-            .json_data(&detail)
-            .unwrap_or_default(),
+    match results::snapshot(state, actor, id).await {
+        Ok(snapshot) => snapshot_event(&snapshot),
         Err(_) => Event::default()
             .event("error")
             .data("the job could not be loaded"),
@@ -38,8 +43,7 @@ pub async fn events(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     // Subscribe before the snapshot, so nothing between the two is lost.
     let updates = BroadcastStream::new(state.engine.subscribe());
-    jobs::detail(&state, &actor, id).await?;
-    let first = snapshot(&state, &actor, id).await;
+    let first = snapshot_event(&results::snapshot(&state, &actor, id).await?);
     let follow = updates.filter_map(move |item| {
         let state = state.clone();
         let actor = actor.clone();

@@ -3,7 +3,7 @@
 
 use axum::{
     Json,
-    extract::{Multipart, Path, Query, State},
+    extract::{Multipart, Path, Query, State, rejection::QueryRejection},
     http::header,
     response::IntoResponse,
 };
@@ -12,17 +12,19 @@ use serde_json::{Value, json};
 
 use super::openapi::{ErrorBody, UploadForm as UploadSchema};
 use crate::{
-    domain::views::{JobDetail, JobPage, JobView},
+    domain::{
+        table::{CompanyPage, CompanyQuery},
+        views::{CompanyView, JobDetail, JobPage, JobView},
+    },
     server::{
         auth::Actor,
         guard::is_body_too_large,
         intake::too_large,
         services::{
-            export::Filter,
-            {
-                jobs::{self, JobProgress, ListQuery, SingleRequest},
-                uploads::{self, UploadForm},
-            },
+            export,
+            jobs::{self, JobProgress, ListQuery, SingleRequest},
+            results,
+            uploads::{self, UploadForm},
         },
         state::AppState,
     },
@@ -203,28 +205,49 @@ pub async fn delete(
     Ok(Json(json!({"message": "Job deleted", "job_id": id})))
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ExportParams {
-    pub tier: Option<String>,
-    pub status: Option<String>,
-    pub q: Option<String>,
+/// A query string the handler could not read, as a 400 that says what to fix.
+fn read_query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
+    query
+        .map(|Query(value)| value)
+        .map_err(|rejection| AppError::BadRequest(rejection.body_text()))
 }
 
-/// GET /api/jobs/{id}/export: a CSV of the job (optionally of the current filter).
-#[utoipa::path(get, path = "/api/jobs/{id}/export", tag = "jobs", params(("id" = i32, Path, description = "Job id"), ExportParams), responses((status = 200, description = "CSV of the job, ranked", content_type = "text/csv", body = String), (status = 401, description = "Not signed in", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+/// GET /api/jobs/{id}/companies: one page of the job's companies, sorted and
+/// filtered like the job page (the same query on the server).
+#[utoipa::path(get, path = "/api/jobs/{id}/companies", tag = "jobs", params(("id" = i32, Path, description = "Job id"), CompanyQuery), responses((status = 200, description = "A page of companies, how many match, and the job's tier counts", body = CompanyPage), (status = 400, description = "Bad request", body = ErrorBody), (status = 401, description = "Not signed in", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+pub async fn companies(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i32>,
+    query: Result<Query<CompanyQuery>, QueryRejection>,
+) -> Result<Json<CompanyPage>, AppError> {
+    let query = read_query(query)?;
+    Ok(Json(results::companies(&state, &actor, id, &query).await?))
+}
+
+/// GET /api/jobs/{id}/companies/{company_id}: one company with its sources' excerpts and score breakdown.
+#[utoipa::path(get, path = "/api/jobs/{id}/companies/{company_id}", tag = "jobs", params(("id" = i32, Path, description = "Job id"), ("company_id" = i32, Path, description = "Company id")), responses((status = 200, description = "The company, with its evidence and score breakdown", body = CompanyView), (status = 401, description = "Not signed in", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+pub async fn company(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, company_id)): Path<(i32, i32)>,
+) -> Result<Json<CompanyView>, AppError> {
+    Ok(Json(
+        results::company(&state, &actor, id, company_id).await?,
+    ))
+}
+
+/// GET /api/jobs/{id}/export: a CSV of the companies the query matches, in its
+/// order (every page); the job page links here with its own query.
+#[utoipa::path(get, path = "/api/jobs/{id}/export", tag = "jobs", params(("id" = i32, Path, description = "Job id"), CompanyQuery), responses((status = 200, description = "CSV of the job, ranked", content_type = "text/csv", body = String), (status = 400, description = "Bad request", body = ErrorBody), (status = 401, description = "Not signed in", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn export(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i32>,
-    Query(params): Query<ExportParams>,
+    query: Result<Query<CompanyQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse, AppError> {
-    let filter = Filter {
-        tier: params.tier.filter(|t| !t.is_empty()),
-        status: params.status.filter(|s| !s.is_empty()),
-        query: crate::server::services::search_text(params.q.as_deref())?,
-    };
-    let (file_name, body) = jobs::export(&state, &actor, id, filter).await?;
+    let query = read_query(query)?;
+    let (file_name, body) = export::export(&state, &actor, id, &query).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -30,6 +30,8 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/jobs/{id}/progress", get(jobs::progress))
         .route("/api/jobs/{id}/start", post(jobs::start))
         .route("/api/jobs/{id}/cancel", post(jobs::cancel))
+        .route("/api/jobs/{id}/companies", get(jobs::companies))
+        .route("/api/jobs/{id}/companies/{company_id}", get(jobs::company))
         .route("/api/jobs/{id}/export", get(jobs::export))
         .route("/api/jobs/{id}/events", get(events::events))
         .route("/api/cache", get(cache::list))

@@ -44,6 +44,8 @@ pub struct UploadForm {
         jobs::start,
         jobs::cancel,
         jobs::delete,
+        jobs::companies,
+        jobs::company,
         jobs::export,
         events::events,
         cache::list,

@@ -82,20 +82,32 @@ pub async fn for_job(db: &impl ConnectionTrait, job_id: i32) -> Result<Vec<compa
         .await
 }
 
-/// Ids of the companies still to research, in input order.
-pub async fn unfinished_ids(db: &impl ConnectionTrait, job_id: i32) -> Result<Vec<i32>, DbErr> {
+fn unfinished_of(job_id: i32) -> sea_orm::Select<company::Entity> {
     company::Entity::find()
-        .select_only()
-        .column(company::Column::Id)
         .filter(company::Column::JobId.eq(job_id))
         .filter(company::Column::Status.is_in([
             CompanyStatus::Pending.as_str(),
             CompanyStatus::Researching.as_str(),
         ]))
         .order_by_asc(company::Column::Position)
+}
+
+/// Ids of the companies still to research, in input order.
+pub async fn unfinished_ids(db: &impl ConnectionTrait, job_id: i32) -> Result<Vec<i32>, DbErr> {
+    unfinished_of(job_id)
+        .select_only()
+        .column(company::Column::Id)
         .into_tuple()
         .all(db)
         .await
+}
+
+/// The companies still to research, in input order (one query for a whole run).
+pub async fn unfinished(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+) -> Result<Vec<company::Model>, DbErr> {
+    unfinished_of(job_id).all(db).await
 }
 
 /// Companies that were in flight when their worker stopped go back to the queue.

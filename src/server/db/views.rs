@@ -9,7 +9,10 @@ use super::{
 use crate::domain::{
     cache::{CacheEntryDetail, CacheEntryView},
     evidence::EvidenceSource,
+    job::{CompanyStatus, JobStatus, Stage},
+    rubric::PriorityTier,
     score::SubScore,
+    table::CompanyRow,
     views::{CompanyView, JobView, STALL_AFTER_SECS, progress_percent},
 };
 
@@ -22,13 +25,13 @@ fn strings(value: &Option<serde_json::Value>) -> Vec<String> {
 
 pub fn job_view(job: &job::Model) -> JobView {
     let finished = job.completed_companies + job.failed_companies + job.cancelled_companies;
-    let running = job.status == "running";
+    let running = job.status == JobStatus::Running.as_str();
     let last = job.last_activity_at.or(job.started_at);
     JobView {
         id: job.id,
         name: job.name.clone(),
         job_type: job.target_type.clone(),
-        status: job.status.clone(),
+        status: JobStatus::parse(&job.status).unwrap_or(JobStatus::Failed),
         total_companies: job.total_companies,
         completed_companies: job.completed_companies,
         failed_companies: job.failed_companies,
@@ -60,14 +63,77 @@ pub fn job_view(job: &job::Model) -> JobView {
     }
 }
 
-pub fn company_view(c: &company::Model) -> CompanyView {
+fn company_status(c: &company::Model) -> CompanyStatus {
+    CompanyStatus::parse(&c.status).unwrap_or(CompanyStatus::Failed)
+}
+
+fn stage(c: &company::Model) -> Stage {
+    Stage::parse(&c.stage).unwrap_or(Stage::Done)
+}
+
+fn tier(c: &company::Model) -> Option<PriorityTier> {
+    c.priority_tier.as_deref().and_then(PriorityTier::parse)
+}
+
+/// How much of a company a view carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Sources as url, title and relevance; no score breakdown (a job's detail, the export).
+    Listed,
+    /// Everything: source excerpts and the score breakdown (a company opened on its own).
+    Full,
+}
+
+/// A time to the millisecond (what a listing needs; nanoseconds only make it longer).
+fn to_millis(at: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+    chrono::SubsecRound::trunc_subsecs(at, 3)
+}
+
+pub fn company_row(rank: u32, c: &company::Model) -> CompanyRow {
+    CompanyRow {
+        rank,
+        id: c.id,
+        name: c.name.clone(),
+        website: c.website.clone(),
+        industry: c.industry.clone(),
+        headquarters: c.headquarters.clone(),
+        status: company_status(c),
+        stage: stage(c),
+        priority_tier: tier(c),
+        score_total: c.score_total,
+        use_case_tier: c.use_case_tier.clone(),
+        funding_millions: c.funding_millions,
+        total_funding: c.total_funding.clone(),
+        cache_hit: c.cache_hit,
+        validation_confidence: c.validation_confidence,
+        error_message: c.error_message.clone(),
+    }
+}
+
+pub fn company_view(c: &company::Model, detail: Detail) -> CompanyView {
+    let full = detail == Detail::Full;
+    let mut sources = c
+        .sources
+        .as_ref()
+        .and_then(|v| serde_json::from_value::<Vec<EvidenceSource>>(v.clone()).ok())
+        .unwrap_or_default();
+    if !full {
+        for source in &mut sources {
+            source.excerpt.clear();
+            source.index = 0;
+        }
+    }
+    let rounded = |value: f64, places: i32| {
+        let scale = 10f64.powi(places);
+        (value * scale).round() / scale
+    };
     CompanyView {
         id: c.id,
         job_id: c.job_id,
         name: c.name.clone(),
         website: c.website.clone(),
-        status: c.status.clone(),
-        stage: c.stage.clone(),
+        status: company_status(c),
+        stage: stage(c),
         description: c.description.clone(),
         employee_count: c.employee_count.clone(),
         total_funding: c.total_funding.clone(),
@@ -88,32 +154,28 @@ pub fn company_view(c: &company::Model) -> CompanyView {
         score_growth_signals: c.score_growth,
         score_confidence: c.score_confidence,
         score_total: c.score_total,
-        score_breakdown: c.score_citations.as_ref().and_then(|v| {
+        score_breakdown: c.score_citations.as_ref().filter(|_| full).and_then(|v| {
             serde_json::from_value::<std::collections::BTreeMap<String, SubScore>>(v.clone()).ok()
         }),
-        priority_tier: c.priority_tier.clone(),
+        priority_tier: tier(c),
         recommended_action: c.recommended_action.clone(),
         error_message: c.error_message.clone(),
         cache_hit: c.cache_hit,
-        evidence_fetched_at: c.evidence_fetched_at,
+        evidence_fetched_at: c.evidence_fetched_at.map(to_millis),
         credits_saved: c.credits_saved,
         validation_confidence: c.validation_confidence,
         validation_verdict: c.validation_verdict.clone(),
-        sources: c
-            .sources
-            .as_ref()
-            .and_then(|v| serde_json::from_value::<Vec<EvidenceSource>>(v.clone()).ok())
-            .unwrap_or_default(),
+        sources,
         search_attempts: c.search_attempts,
         tavily_credits_used: c.tavily_credits,
-        tavily_response_time: c.search_seconds,
+        tavily_response_time: rounded(c.search_seconds, 3),
         llm_tokens_used: c.validation_prompt_tokens
             + c.validation_completion_tokens
             + c.scoring_prompt_tokens
             + c.scoring_completion_tokens,
-        llm_response_time: c.llm_seconds,
-        cost_usd: c.cost_usd,
-        researched_at: c.researched_at,
+        llm_response_time: rounded(c.llm_seconds, 3),
+        cost_usd: rounded(c.cost_usd, 6),
+        researched_at: c.researched_at.map(to_millis),
     }
 }
 

@@ -4,18 +4,18 @@
 use std::time::Instant;
 
 use sea_orm::DbErr;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::{Engine, cache, runner::JobControl, scoring};
 use crate::{
     domain::{
         job::{CompanyStatus, ProgressEvent, Stage},
-        rubric::Rubric,
+        rubric::{PriorityTier, Rubric},
     },
     server::{
         db::{
             companies::{self, ScoredCompany, Spend},
             entities::company,
-            jobs,
         },
         providers::{ChatRequest, ChatResponse, ProviderError, SearchOutcome},
     },
@@ -74,7 +74,7 @@ impl CompanyRun<'_> {
         status: CompanyStatus,
         stage: Stage,
         error: Option<String>,
-        score: Option<(i32, String)>,
+        score: Option<(i32, PriorityTier)>,
     ) {
         self.engine.emit(ProgressEvent::Company {
             job_id: self.job_id,
@@ -111,13 +111,8 @@ impl CompanyRun<'_> {
     pub async fn search(&mut self, query: &str) -> Result<SearchOutcome, ProviderError> {
         let started = Instant::now();
         let result = {
-            let _permit = self
-                .engine
-                .inner
-                .search_permits
-                .acquire()
-                .await
-                .expect("never closed");
+            let _permit =
+                fair_permit(&self.control.search_turn, &self.engine.inner.search_permits).await;
             self.engine.inner.search.search(query).await
         };
         self.spend.search_seconds += started.elapsed().as_secs_f64();
@@ -129,13 +124,7 @@ impl CompanyRun<'_> {
     pub async fn chat(&mut self, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
         let started = Instant::now();
         let result = {
-            let _permit = self
-                .engine
-                .inner
-                .llm_permits
-                .acquire()
-                .await
-                .expect("never closed");
+            let _permit = fair_permit(&self.control.llm_turn, &self.engine.inner.llm_permits).await;
             self.engine.inner.llm.chat(request).await
         };
         self.spend.llm_seconds += started.elapsed().as_secs_f64();
@@ -147,11 +136,19 @@ impl CompanyRun<'_> {
         if let Some(message) = self.control.aborted() {
             return Err(Stop::Abort(message));
         }
-        if jobs::is_cancel_requested(&self.engine.inner.db, self.job_id).await? {
+        if self.control.is_cancelled() {
             return Err(Stop::Cancelled);
         }
         Ok(())
     }
+}
+
+/// A permit of a global limit, taken in the job's turn: while a company of a
+/// job waits in the limit's (first-come) queue, the job's other companies wait
+/// behind it, so the queue holds one company per job and serves jobs in turn.
+async fn fair_permit<'a>(turn: &Semaphore, limit: &'a Semaphore) -> SemaphorePermit<'a> {
+    let _turn = turn.acquire().await.expect("never closed");
+    limit.acquire().await.expect("never closed")
 }
 
 /// The job a company belongs to, as its task sees it.
@@ -165,23 +162,14 @@ pub(super) async fn process(
     engine: &Engine,
     control: &JobControl,
     job: JobRef<'_>,
-    company_id: i32,
+    company: company::Model,
 ) -> Result<(), DbErr> {
     let JobRef {
         id: job_id,
         rubric,
         refresh_cache,
     } = job;
-    let _slot = engine
-        .inner
-        .admission
-        .acquire()
-        .await
-        .expect("the admission semaphore is never closed");
     let db = &engine.inner.db;
-    let Some(company) = companies::find(db, company_id).await? else {
-        return Ok(());
-    };
     if CompanyStatus::parse(&company.status).is_some_and(CompanyStatus::is_finished) {
         return Ok(());
     }
@@ -222,8 +210,8 @@ pub(super) async fn process(
         }
         Err(Stop::Database(error)) => return Err(error),
     }
-    jobs::refresh_totals(db, job_id).await?;
-    super::runner::emit_job(engine, job_id).await
+    control.touch();
+    Ok(())
 }
 
 async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
@@ -231,7 +219,8 @@ async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
     run.stage(Stage::Searching).await?;
     let researched = cache::research(run).await?;
     run.checkpoint().await?;
-    run.stage(Stage::Scoring).await?;
+    // The spend is already stored with the verdict: scoring is announced, not written.
+    run.emit(CompanyStatus::Researching, Stage::Scoring, None, None);
     let scored = scoring::score_company(run, &researched.evidence).await?;
     run.update_cost();
     companies::complete(
@@ -254,10 +243,7 @@ async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
         CompanyStatus::Completed,
         Stage::Done,
         None,
-        Some((
-            scored.score.total as i32,
-            scored.score.priority.as_str().to_string(),
-        )),
+        Some((scored.score.total as i32, scored.score.priority)),
     );
     Ok(())
 }

@@ -120,7 +120,7 @@ struct Inner {
     llm_permits: Semaphore,
     /// Companies in flight at once, across jobs: enough to keep both limits busy,
     /// few enough that a company moves on to scoring soon after its check.
-    admission: Semaphore,
+    admission: Arc<Semaphore>,
     events: broadcast::Sender<ProgressEvent>,
     instance_id: String,
     running: Mutex<HashSet<i32>>,
@@ -150,7 +150,7 @@ impl Engine {
                 rubrics,
                 search_permits: Semaphore::new(settings.search_concurrency),
                 llm_permits: Semaphore::new(settings.llm_concurrency),
-                admission: Semaphore::new(window),
+                admission: Arc::new(Semaphore::new(window)),
                 settings,
                 events,
                 instance_id: format!("{}-{:08x}", std::process::id(), fastrand::u32(..)),

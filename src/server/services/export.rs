@@ -1,49 +1,59 @@
 //! The CSV export: every field a rep needs, the rubric's own column names,
-//! formula-safe cells; all companies or the current filter.
+//! formula-safe cells; exactly the companies of the job page's query.
 
-use crate::domain::{
-    csv_export,
-    rubric::Rubric,
-    views::{CompanyView, JobDetail},
+use super::{audit, results};
+use crate::{
+    domain::{
+        csv_export,
+        rubric::Rubric,
+        table::CompanyQuery,
+        views::{CompanyView, JobView},
+    },
+    server::{
+        auth::Actor,
+        db::views::{Detail, company_view, job_view},
+        state::AppState,
+    },
+    server_fns::error::AppError,
 };
 
-#[derive(Debug, Default)]
-pub struct Filter {
-    pub tier: Option<String>,
-    pub status: Option<String>,
-    pub query: Option<String>,
-}
-
-impl Filter {
-    pub fn keeps(&self, c: &CompanyView) -> bool {
-        let tier_ok = self.tier.as_deref().is_none_or(|t| {
-            c.priority_tier
-                .as_deref()
-                .is_some_and(|p| p.eq_ignore_ascii_case(t))
-        });
-        let status_ok = self
-            .status
-            .as_deref()
-            .is_none_or(|s| c.status.eq_ignore_ascii_case(s));
-        let query_ok = self.query.as_deref().is_none_or(|q| {
-            let q = q.to_lowercase();
-            [Some(&c.name), c.industry.as_ref(), c.description.as_ref()]
-                .into_iter()
-                .flatten()
-                .any(|field| field.to_lowercase().contains(&q))
-        });
-        tier_ok && status_ok && query_ok
-    }
+/// A CSV of the companies the query matches (every page, in its order): its
+/// file name and text. The job page links here with its own query, so the
+/// file holds exactly what the screen shows.
+pub async fn export(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    query: &CompanyQuery,
+) -> Result<(String, String), AppError> {
+    let job = job_view(&results::find_job(state, id).await?);
+    let rows: Vec<(u32, CompanyView)> = results::all_matching(state, id, query)
+        .await?
+        .iter()
+        .map(|(rank, c)| (*rank, company_view(c, Detail::Listed)))
+        .collect();
+    let rubric = state.engine.rubrics().get(&job.job_type);
+    let body = render(&job, &rows, rubric.as_deref())
+        .map_err(|e| AppError::internal("writing the CSV export", e))?;
+    audit(
+        state,
+        actor,
+        "job.export",
+        format!("job {id} ({})", job.name),
+        Some(format!("{} companies", rows.len())),
+    )
+    .await;
+    Ok((format!("research_results_{id}.csv"), body))
 }
 
 fn opt<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-pub fn render(
-    detail: &JobDetail,
+fn render(
+    job: &JobView,
+    companies: &[(u32, CompanyView)],
     rubric: Option<&Rubric>,
-    filter: &Filter,
 ) -> Result<String, csv::Error> {
     let label = |key: &str, fallback: &str| -> String {
         rubric
@@ -92,55 +102,53 @@ pub fn render(
         "Submitted By".into(),
     ];
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let rows = detail
-        .companies
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| filter.keeps(c))
-        .map(|(i, c)| {
-            vec![
-                (i + 1).to_string(),
-                c.name.clone(),
-                opt(&c.website),
-                opt(&c.priority_tier),
-                opt(&c.score_total),
-                opt(&c.gpu_use_case_tier),
-                opt(&c.gpu_use_case_label),
-                opt(&c.description),
-                opt(&c.employee_count),
-                c.funding_millions
-                    .filter(|m| *m > 0.0)
-                    .map(|m| format!("{m}"))
-                    .unwrap_or_default(),
-                opt(&c.total_funding),
-                opt(&c.last_round),
-                c.investors.join("; "),
-                opt(&c.founded_year),
-                opt(&c.industry),
-                opt(&c.business_model),
-                opt(&c.headquarters),
-                opt(&c.score_gpu_use_case),
-                opt(&c.score_scale_budget),
-                opt(&c.score_growth_signals),
-                opt(&c.score_confidence),
-                opt(&c.gpu_analysis_reasoning),
-                c.signals_positive.join("; "),
-                c.signals_negative.join("; "),
-                opt(&c.recommended_action),
-                c.sources
-                    .iter()
-                    .map(|s| s.url.clone())
-                    .collect::<Vec<_>>()
-                    .join(" | "),
-                if c.cache_hit { "yes" } else { "no" }.into(),
-                c.validation_confidence
-                    .map(|v| format!("{v:.2}"))
-                    .unwrap_or_default(),
-                c.status.clone(),
-                opt(&c.error_message),
-                format!("{:.4}", c.cost_usd),
-                detail.job.submitted_by.clone(),
-            ]
-        });
+    let rows = companies.iter().map(|(rank, c)| {
+        vec![
+            rank.to_string(),
+            c.name.clone(),
+            opt(&c.website),
+            c.priority_tier
+                .map(|t| t.as_str())
+                .unwrap_or_default()
+                .into(),
+            opt(&c.score_total),
+            opt(&c.gpu_use_case_tier),
+            opt(&c.gpu_use_case_label),
+            opt(&c.description),
+            opt(&c.employee_count),
+            c.funding_millions
+                .filter(|m| *m > 0.0)
+                .map(|m| format!("{m}"))
+                .unwrap_or_default(),
+            opt(&c.total_funding),
+            opt(&c.last_round),
+            c.investors.join("; "),
+            opt(&c.founded_year),
+            opt(&c.industry),
+            opt(&c.business_model),
+            opt(&c.headquarters),
+            opt(&c.score_gpu_use_case),
+            opt(&c.score_scale_budget),
+            opt(&c.score_growth_signals),
+            opt(&c.score_confidence),
+            opt(&c.gpu_analysis_reasoning),
+            c.signals_positive.join("; "),
+            c.signals_negative.join("; "),
+            opt(&c.recommended_action),
+            c.sources
+                .iter()
+                .map(|s| s.url.clone())
+                .collect::<Vec<_>>()
+                .join(" | "),
+            if c.cache_hit { "yes" } else { "no" }.into(),
+            c.validation_confidence
+                .map(|v| format!("{v:.2}"))
+                .unwrap_or_default(),
+            c.status.as_str().into(),
+            opt(&c.error_message),
+            format!("{:.4}", c.cost_usd),
+            job.submitted_by.clone(),
+        ]
+    });
     csv_export::write(&header_refs, rows)
 }

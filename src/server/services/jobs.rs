@@ -3,20 +3,21 @@
 
 use serde::Serialize;
 
-use super::{audit, export, page_bounds, search_text};
+use super::{audit, page_bounds, results::find_job, search_text};
 use crate::{
     domain::{
         company_name::{CompanyName, NameError, website_host},
         job::JobStatus,
-        views::{CompanyView, JobDetail, JobPage, JobView, TargetTypeView, rank},
+        table::CompanyQuery,
+        views::{JobDetail, JobPage, JobView, TargetTypeView},
     },
     server::{
         auth::Actor,
         db::{
-            companies,
+            company_query,
             entities::job,
             jobs::{self, NewCompany, NewJob},
-            views::{company_view, job_view},
+            views::{Detail, company_view, job_view},
         },
         intake::submitter,
         state::AppState,
@@ -45,7 +46,7 @@ pub struct ListQuery {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct JobProgress {
     pub id: i32,
-    pub status: String,
+    pub status: JobStatus,
     pub total: i32,
     pub completed: i32,
     pub failed: i32,
@@ -155,29 +156,23 @@ pub async fn list(state: &AppState, _actor: &Actor, query: ListQuery) -> Result<
     })
 }
 
-async fn find(state: &AppState, id: i32) -> Result<job::Model, AppError> {
-    jobs::find(&state.db, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Job not found".into()))
-}
-
-/// The job and its companies, ranked by score.
+/// The job and all its companies, ranked by score (v1's answer). Sources
+/// carry url, title and relevance; excerpts and the score breakdown load with
+/// the company itself (`results::company`).
 pub async fn detail(state: &AppState, _actor: &Actor, id: i32) -> Result<JobDetail, AppError> {
-    let job = find(state, id).await?;
-    let mut companies: Vec<CompanyView> = companies::for_job(&state.db, id)
-        .await?
-        .iter()
-        .map(company_view)
-        .collect();
-    rank(&mut companies);
+    let job = find_job(state, id).await?;
+    let ranked = company_query::rows(&state.db, id, &CompanyQuery::default(), None).await?;
     Ok(JobDetail {
         job: job_view(&job),
-        companies,
+        companies: ranked
+            .iter()
+            .map(|(_, c)| company_view(c, Detail::Listed))
+            .collect(),
     })
 }
 
 pub async fn progress(state: &AppState, _actor: &Actor, id: i32) -> Result<JobProgress, AppError> {
-    let view = job_view(&find(state, id).await?);
+    let view = job_view(&find_job(state, id).await?);
     Ok(JobProgress {
         id: view.id,
         status: view.status,
@@ -197,7 +192,7 @@ async fn managed(
     id: i32,
     what: &str,
 ) -> Result<job::Model, AppError> {
-    let job = find(state, id).await?;
+    let job = find_job(state, id).await?;
     actor.require_job_manager(job.owner_id, &job.submitted_by, what)?;
     Ok(job)
 }
@@ -258,28 +253,6 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i32) -> Result<(), AppE
     )
     .await;
     Ok(())
-}
-
-/// A CSV of the job (optionally of a filter): its file name and text.
-pub async fn export(
-    state: &AppState,
-    actor: &Actor,
-    id: i32,
-    filter: export::Filter,
-) -> Result<(String, String), AppError> {
-    let detail = detail(state, actor, id).await?;
-    let rubric = state.engine.rubrics().get(&detail.job.job_type);
-    let body = export::render(&detail, rubric.as_deref(), &filter)
-        .map_err(|e| AppError::internal("writing the CSV export", e))?;
-    audit(
-        state,
-        actor,
-        "job.export",
-        format!("job {id} ({})", detail.job.name),
-        None,
-    )
-    .await;
-    Ok((format!("research_results_{id}.csv"), body))
 }
 
 /// The rubrics a job can be scored with.

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod cache;
 pub mod export;
 pub mod jobs;
+pub mod results;
 pub mod settings;
 pub mod team;
 pub mod uploads;
