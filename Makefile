@@ -79,7 +79,7 @@ tools: cargo-tools npm-tools
 # `make run` with nothing changed starts in seconds (no cargo, no wasm-opt).
 # --precompress writes .br and .gz beside the wasm, JS and CSS for the server
 # to send to browsers that accept them.
-BUILD_INPUTS := $(shell find src style public migration/src -type f 2>/dev/null) \
+BUILD_INPUTS := $(shell find src style public migration/src rubrics -type f 2>/dev/null) \
 	Cargo.toml Cargo.lock migration/Cargo.toml package-lock.json rust-toolchain.toml
 RELEASE := target/release/territory_planner
 
