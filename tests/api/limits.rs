@@ -140,19 +140,9 @@ async fn nul_bytes_in_cells_pages_and_model_output_do_not_break_a_job() {
             ..FakeConfig::default()
         };
         let app = spawn_app_with_fake(backend, fake, &[]).await;
-        let csv = "company_name,website\nCo\u{0}here,cohere.com\nMistral AI\u{0},\nAnthropic,\n"
-            .as_bytes()
-            .to_vec();
-        let form = Form::new().part("file", Part::bytes(csv).file_name("nul.csv"));
-        let response = app
-            .client
-            .post(app.url("/api/jobs/upload"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{backend:?}");
-        let job: Value = response.json().await.unwrap();
+        let csv = "company_name,website\nCo\u{0}here,cohere.com\nMistral AI\u{0},\nAnthropic,\n";
+        let (status, job) = upload(&app, "nul.csv", csv).await;
+        assert_eq!(status, 200, "{backend:?}");
         let id = job["id"].as_i64().unwrap() as i32;
         let finished = wait_finished(&app, id, std::time::Duration::from_secs(60)).await;
         assert_eq!(

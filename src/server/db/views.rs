@@ -1,6 +1,7 @@
 //! Rows to wire types.
 
 use chrono::Utc;
+use serde::Deserialize;
 
 use super::{
     entities::{cache_entry, company, job},
@@ -19,7 +20,7 @@ use crate::domain::{
 fn strings(value: &Option<serde_json::Value>) -> Vec<String> {
     value
         .as_ref()
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .and_then(|v| Vec::<String>::deserialize(v).ok())
         .unwrap_or_default()
 }
 
@@ -115,7 +116,7 @@ pub fn company_view(c: &company::Model, detail: Detail) -> CompanyView {
     let mut sources = c
         .sources
         .as_ref()
-        .and_then(|v| serde_json::from_value::<Vec<EvidenceSource>>(v.clone()).ok())
+        .and_then(|v| Vec::<EvidenceSource>::deserialize(v).ok())
         .unwrap_or_default();
     if !full {
         for source in &mut sources {
@@ -154,9 +155,11 @@ pub fn company_view(c: &company::Model, detail: Detail) -> CompanyView {
         score_growth_signals: c.score_growth,
         score_confidence: c.score_confidence,
         score_total: c.score_total,
-        score_breakdown: c.score_citations.as_ref().filter(|_| full).and_then(|v| {
-            serde_json::from_value::<std::collections::BTreeMap<String, SubScore>>(v.clone()).ok()
-        }),
+        score_breakdown: c
+            .score_citations
+            .as_ref()
+            .filter(|_| full)
+            .and_then(|v| std::collections::BTreeMap::<String, SubScore>::deserialize(v).ok()),
         priority_tier: tier(c),
         recommended_action: c.recommended_action.clone(),
         error_message: c.error_message.clone(),
@@ -202,6 +205,6 @@ pub fn cache_entry_view(e: &cache_entry::Model, now: chrono::DateTime<Utc>) -> C
 pub fn cache_entry_detail(e: &cache_entry::Model, now: chrono::DateTime<Utc>) -> CacheEntryDetail {
     CacheEntryDetail {
         entry: cache_entry_view(e, now),
-        evidence: serde_json::from_value(e.evidence.clone()).unwrap_or_default(),
+        evidence: Vec::deserialize(&e.evidence).unwrap_or_default(),
     }
 }
