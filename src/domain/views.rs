@@ -104,6 +104,8 @@ pub struct CompanyView {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub credits_saved: f64,
     pub validation_confidence: Option<f64>,
+    /// The validator's words; only in a company's own detail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_verdict: Option<String>,
     /// Url, title and relevance; the excerpts only in a company's own detail.
     pub sources: Vec<EvidenceSource>,

@@ -3,8 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::Expr,
 };
 use serde_json::json;
 
@@ -68,6 +68,14 @@ fn row(id: i32, status: CompanyStatus, stage: Stage, spend: &Spend) -> company::
     };
     spend.apply(&mut row);
     row
+}
+
+/// Writes the set columns of one company, without reading the row back.
+async fn save(db: &impl ConnectionTrait, row: company::ActiveModel) -> Result<(), DbErr> {
+    company::Entity::update(row)
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<company::Model>, DbErr> {
@@ -156,7 +164,7 @@ pub async fn set_stage(
     stage: Stage,
     spend: &Spend,
 ) -> Result<(), DbErr> {
-    row(id, status, stage, spend).update(db).await.map(|_| ())
+    save(db, row(id, status, stage, spend)).await
 }
 
 pub async fn record_verdict(
@@ -169,7 +177,7 @@ pub async fn record_verdict(
     row.validation_valid = Set(Some(verdict.valid));
     row.validation_confidence = Set(Some(verdict.confidence));
     row.validation_verdict = Set(Some(verdict.verdict.clone()));
-    row.update(db).await.map(|_| ())
+    save(db, row).await
 }
 
 /// Research served from the cache: the cached verdict, the evidence's age and what it saved.
@@ -194,7 +202,7 @@ pub async fn record_cache_hit(
     row.validation_valid = Set(Some(hit.verdict.valid));
     row.validation_confidence = Set(Some(hit.verdict.confidence));
     row.validation_verdict = Set(Some(hit.verdict.verdict.clone()));
-    row.update(db).await.map(|_| ())
+    save(db, row).await
 }
 
 /// Ends the company with a reason (failed or cancelled).
@@ -207,7 +215,7 @@ pub async fn finish_unscored(
 ) -> Result<(), DbErr> {
     let mut row = row(id, status, Stage::Done, spend);
     row.error_message = Set(Some(message.to_string()));
-    row.update(db).await.map(|_| ())
+    save(db, row).await
 }
 
 /// Puts a company back in the queue, keeping what it has spent.
@@ -266,5 +274,5 @@ pub async fn complete(
     row.recommended_action = Set(Some(s.recommended_action.clone()));
     row.sources = Set(Some(json!(scored.sources)));
     row.researched_at = Set(Some(Utc::now()));
-    row.update(db).await.map(|_| ())
+    save(db, row).await
 }

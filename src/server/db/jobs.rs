@@ -166,7 +166,7 @@ pub async fn refresh_totals(db: &impl ConnectionTrait, job_id: i32) -> Result<()
         .await?
         .unwrap_or_default();
     let n = |v: Option<i64>| v.unwrap_or(0);
-    job::ActiveModel {
+    let row = job::ActiveModel {
         id: Set(job_id),
         total_companies: Set(n(totals.total) as i32),
         completed_companies: Set(n(totals.completed) as i32),
@@ -184,9 +184,8 @@ pub async fn refresh_totals(db: &impl ConnectionTrait, job_id: i32) -> Result<()
         seconds_saved: Set(totals.seconds_saved.unwrap_or(0.0)),
         last_activity_at: Set(Some(Utc::now())),
         ..Default::default()
-    }
-    .update(db)
-    .await?;
+    };
+    job::Entity::update(row).exec_without_returning(db).await?;
     Ok(())
 }
 
@@ -294,7 +293,7 @@ pub async fn finish(
     error: Option<String>,
 ) -> Result<(), DbErr> {
     refresh_totals(db, job_id).await?;
-    job::ActiveModel {
+    let row = job::ActiveModel {
         id: Set(job_id),
         status: Set(status.as_str().into()),
         error_message: Set(error),
@@ -302,9 +301,8 @@ pub async fn finish(
         heartbeat_at: Set(None),
         completed_at: Set(Some(Utc::now())),
         ..Default::default()
-    }
-    .update(db)
-    .await?;
+    };
+    job::Entity::update(row).exec_without_returning(db).await?;
     Ok(())
 }
 

@@ -79,7 +79,8 @@ fn tier(c: &company::Model) -> Option<PriorityTier> {
 /// How much of a company a view carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {
-    /// Sources as url, title and relevance; no score breakdown (a job's detail, the export).
+    /// Sources as url, title and relevance; no score breakdown and no validator's
+    /// prose (a job's detail, the export).
     Listed,
     /// Everything: source excerpts and the score breakdown (a company opened on its own).
     Full,
@@ -167,7 +168,7 @@ pub fn company_view(c: &company::Model, detail: Detail) -> CompanyView {
         evidence_fetched_at: c.evidence_fetched_at.map(to_millis),
         credits_saved: c.credits_saved,
         validation_confidence: c.validation_confidence,
-        validation_verdict: c.validation_verdict.clone(),
+        validation_verdict: c.validation_verdict.clone().filter(|_| full),
         sources,
         search_attempts: c.search_attempts,
         tavily_credits_used: c.tavily_credits,
