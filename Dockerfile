@@ -32,7 +32,7 @@ ENV PATH=/src/node_modules/.bin:${PATH}
 COPY . .
 # --precompress writes .br and .gz next to the wasm, JS and CSS; the server
 # sends those to browsers that accept them.
-RUN cargo leptos build --release --precompress
+RUN cargo leptos build --release --precompress --split
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \

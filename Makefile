@@ -80,11 +80,11 @@ tools: cargo-tools npm-tools
 # --precompress writes .br and .gz beside the wasm, JS and CSS for the server
 # to send to browsers that accept them.
 BUILD_INPUTS := $(shell find src style public migration/src rubrics -type f 2>/dev/null) \
-	Cargo.toml Cargo.lock migration/Cargo.toml package-lock.json rust-toolchain.toml
+	Cargo.toml Cargo.lock migration/Cargo.toml package-lock.json rust-toolchain.toml .cargo/config.toml
 RELEASE := target/release/territory_planner
 
 $(STAMP)/release: $(BUILD_INPUTS) | tools
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	@mkdir -p $(STAMP) && touch $@
 
 build: tools
@@ -124,7 +124,7 @@ e2e: tools browser
 	  LEPTOS_SITE_ADDR=$(E2E_ADDR) E2E_BASE_URL=http://$(E2E_ADDR) \
 	  DATABASE_URL="sqlite://$(CURDIR)/target/e2e/e2e.db?mode=rwc" \
 	  SETUP_TOKEN=e2e-setup-token SEARCH_CONCURRENCY=100 LLM_CONCURRENCY=50 \
-	  cargo leptos end-to-end
+	  cargo leptos end-to-end --split
 
 test: tools browser fmt lint unit e2e
 	@echo ">> all checks passed"

@@ -3,15 +3,14 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, StaticSegment,
+    Lazy, ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::components::app_frame::AppFrame;
 use crate::pages::{
-    account::AccountPage, admin_audit::AuditPage, admin_users::UsersPage, cache::CachePage,
-    dashboard::DashboardPage, job::JobPage, login::LoginPage, not_found::NotFound,
-    settings::SettingsPage, setup::SetupPage,
+    AccountRoute, AuditRoute, CacheRoute, JobRoute, LoginRoute, SettingsRoute, SetupRoute,
+    UsersRoute, dashboard::DashboardPage, not_found::NotFound,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,14 +46,14 @@ pub fn App() -> impl IntoView {
             <AppFrame>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=DashboardPage />
-                    <Route path=(StaticSegment("jobs"), ParamSegment("id")) view=JobPage />
-                    <Route path=StaticSegment("cache") view=CachePage />
-                    <Route path=StaticSegment("settings") view=SettingsPage />
-                    <Route path=StaticSegment("login") view=LoginPage />
-                    <Route path=StaticSegment("setup") view=SetupPage />
-                    <Route path=StaticSegment("account") view=AccountPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("users")) view=UsersPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditPage />
+                    <Route path=(StaticSegment("jobs"), ParamSegment("id")) view={Lazy::<JobRoute>::new()} />
+                    <Route path=StaticSegment("cache") view={Lazy::<CacheRoute>::new()} />
+                    <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} />
+                    <Route path=StaticSegment("login") view={Lazy::<LoginRoute>::new()} />
+                    <Route path=StaticSegment("setup") view={Lazy::<SetupRoute>::new()} />
+                    <Route path=StaticSegment("account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("users")) view={Lazy::<UsersRoute>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<AuditRoute>::new()} />
                 </Routes>
             </AppFrame>
         </Router>

@@ -15,10 +15,11 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// The wasm entry point: hydrate the server-rendered page.
+/// The wasm entry point: hydrate the server-rendered page. `hydrate_lazy`, as
+/// the pages are lazy routes whose code may still be on its way.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
 }

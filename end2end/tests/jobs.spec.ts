@@ -97,14 +97,21 @@ test("a running job can be cancelled and nothing stays in flight", async ({ page
   test.setTimeout(60_000);
   await page.goto("/");
   await hydrated(page);
-  // Companies no other test researched, so none is served from the cache.
-  const fresh = Array.from({ length: 20 }, (_, i) => `Northwind Cancel ${i + 1}`);
+  // Companies no other test researched, so none is served from the cache; enough
+  // of them (at the e2e limits, about 10 s of work) that the job is surely still
+  // running when Cancel is clicked.
+  const fresh = Array.from({ length: 300 }, (_, i) => `Northwind Cancel ${i + 1}`);
   await page.getByLabel("CSV file").setInputFiles({ name: "cancel_me.csv", mimeType: "text/csv", buffer: csv(fresh) });
   await page.getByLabel("Upload preview").getByRole("button", { name: "Start research" }).click();
   await expect(page).toHaveURL(/\/jobs\/\d+$/);
-  await page.getByRole("button", { name: "Cancel" }).click();
+  // The job page's own Cancel: the upload preview (with a Cancel of its own) stays
+  // on screen until the job page's code has arrived.
+  const header = page.getByLabel("Job", { exact: true });
+  await expect(header.getByTestId("job-status")).toHaveText("running");
+  await header.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByTestId("job-status")).toHaveText("cancelled", { timeout: 30_000 });
-  await expect(page.getByTestId("status")).toHaveCount(20);
+  // The first page of rows (100), each finished one way or another.
+  await expect(page.getByTestId("status")).toHaveCount(100);
   const statuses = await page.getByTestId("status").allTextContents();
   for (const status of statuses) expect(status).toMatch(/^(completed|cancelled|failed) · done$/);
 });

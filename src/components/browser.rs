@@ -9,12 +9,13 @@ use crate::domain::table::JobSnapshot;
 pub fn local_time(utc: &chrono::DateTime<chrono::Utc>) -> String {
     #[cfg(feature = "hydrate")]
     {
-        let date = js_sys::Date::new(&leptos::wasm_bindgen::JsValue::from_str(&utc.to_rfc3339()));
+        let millis = leptos::wasm_bindgen::JsValue::from_f64(utc.timestamp_millis() as f64);
+        let date = js_sys::Date::new(&millis);
         String::from(date.to_locale_string("default", &leptos::wasm_bindgen::JsValue::UNDEFINED))
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        utc.format("%Y-%m-%d %H:%M UTC").to_string()
+        super::format::utc_minute(utc)
     }
 }
 
@@ -64,14 +65,19 @@ fn open_stream(job_id: i32, on_event: impl Fn(JobStreamEvent) + 'static) -> Box<
                         let Some(text) = message.data().as_string() else {
                             return;
                         };
-                        let event = if kind == "snapshot" {
-                            serde_json::from_str::<JobSnapshot>(&text)
+                        // The event's name says which struct it is (its `type` field is ignored).
+                        let event = match kind {
+                            "snapshot" => serde_json::from_str::<JobSnapshot>(&text)
                                 .ok()
-                                .map(|d| JobStreamEvent::Snapshot(Box::new(d)))
-                        } else {
-                            serde_json::from_str::<ProgressEvent>(&text)
+                                .map(|d| JobStreamEvent::Snapshot(Box::new(d))),
+                            "company" => {
+                                serde_json::from_str::<crate::domain::job::CompanyProgress>(&text)
+                                    .ok()
+                                    .map(|c| JobStreamEvent::Progress(ProgressEvent::Company(c)))
+                            }
+                            _ => serde_json::from_str::<crate::domain::job::JobProgress>(&text)
                                 .ok()
-                                .map(JobStreamEvent::Progress)
+                                .map(|j| JobStreamEvent::Progress(ProgressEvent::Job(j))),
                         };
                         if let Some(event) = event {
                             on_event(event);

@@ -45,6 +45,13 @@ fn provenance(c: &CompanyView) -> String {
     }
 }
 
+/// A row's details as a chunk of their own (`#[lazy]`): the browser fetches
+/// their code the first time a row opens, not with the job page.
+#[lazy]
+pub fn details_view(job_id: i32, company_id: i32, criteria: Vec<(String, u32)>) -> AnyView {
+    view! { <CompanyDetailsLoader job_id company_id criteria /> }.into_any()
+}
+
 /// A row's details, loaded when it opens (the table rebuilds a row, and so
 /// loads it again, when its company moves on).
 #[component]

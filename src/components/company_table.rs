@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::{
     badges::{CacheBadge, PriorityBadge},
-    company_details::CompanyDetailsLoader,
+    company_details::details_view,
     format::funding,
     pager::Pager,
     table_filters::TableFilters,
@@ -99,7 +99,9 @@ fn Row(
         </tr>
         <Show when=open>
             <tr class="bg-slate-50"><td colspan="9">
-                <CompanyDetailsLoader job_id company_id=id criteria=criteria.get_untracked() />
+                <Suspense fallback=|| view! { <p class="p-4 text-sm text-slate-500">"Loading the research…"</p> }>
+                    {move || Suspend::new(details_view(job_id, id, criteria.get_untracked()))}
+                </Suspense>
             </td></tr>
         </Show>
     }

@@ -13,6 +13,20 @@ pub fn funding(millions: Option<f64>, text: Option<&str>) -> String {
     }
 }
 
+/// "2026-12-01 18:07 UTC". Written by hand: chrono's strftime parser is a
+/// sizeable part of the browser's bundle for this one format.
+pub fn utc_minute(at: &chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}
+
 pub fn usd(amount: f64) -> String {
     if amount < 1.0 {
         format!("${amount:.3}")
@@ -42,6 +56,11 @@ mod tests {
 
     #[test]
     fn formats() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-04T05:06:59.9Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(utc_minute(&at), "2026-03-04 05:06 UTC");
+        assert_eq!(utc_minute(&at), at.format("%Y-%m-%d %H:%M UTC").to_string());
         assert_eq!(funding(Some(1500.0), None), "$1.5B");
         assert_eq!(funding(Some(25.0), None), "$25M");
         assert_eq!(funding(Some(0.5), None), "$500K");

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::{
     badges::{ProgressBar, StatusBadge},
     browser::local_time,
+    format::utc_minute,
 };
 use crate::{
     domain::views::{JobView, TargetTypeView},
@@ -108,7 +109,7 @@ pub fn JobList(target_types: Vec<TargetTypeView>) -> impl IntoView {
 fn JobRow(job: JobView, kind: String) -> impl IntoView {
     let percent = job.progress_percent;
     let created = job.created_at;
-    let (created_text, set_created_text) = signal(created.format("%Y-%m-%d %H:%M UTC").to_string());
+    let (created_text, set_created_text) = signal(utc_minute(&created));
     Effect::new(move |_| set_created_text.set(local_time(&created)));
     view! {
         <li class="py-3">

@@ -77,40 +77,52 @@ impl CompanyStatus {
     }
 }
 
-/// A change the engine broadcasts: one per company stage change and per job status change.
+/// A change the engine broadcasts: one per company stage change and per job
+/// status change. On the wire each is one JSON object with its `type`; the
+/// browser reads the variant's own struct by the event's name, so it needs no
+/// buffering deserialiser for the tagged enum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ProgressEvent {
-    Company {
-        job_id: i32,
-        company_id: i32,
-        status: CompanyStatus,
-        stage: Stage,
-        score_total: Option<i32>,
-        priority_tier: Option<PriorityTier>,
-        error_message: Option<String>,
-    },
-    Job {
-        job_id: i32,
-        status: JobStatus,
-        total: i32,
-        completed: i32,
-        failed: i32,
-        cancelled: i32,
-        error_message: Option<String>,
-        /// Scored companies per tier, for the job page's counts.
-        #[serde(default)]
-        tiers: TierCounts,
-        /// The whole job as it now stands (cost, cache savings, times).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        view: Option<Box<JobView>>,
-    },
+    Company(CompanyProgress),
+    Job(JobProgress),
+}
+
+/// A company's stage, status or score changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyProgress {
+    pub job_id: i32,
+    pub company_id: i32,
+    pub status: CompanyStatus,
+    pub stage: Stage,
+    pub score_total: Option<i32>,
+    pub priority_tier: Option<PriorityTier>,
+    pub error_message: Option<String>,
+}
+
+/// A job's counts or status changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobProgress {
+    pub job_id: i32,
+    pub status: JobStatus,
+    pub total: i32,
+    pub completed: i32,
+    pub failed: i32,
+    pub cancelled: i32,
+    pub error_message: Option<String>,
+    /// Scored companies per tier, for the job page's counts.
+    #[serde(default)]
+    pub tiers: TierCounts,
+    /// The whole job as it now stands (cost, cache savings, times).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<Box<JobView>>,
 }
 
 impl ProgressEvent {
     pub fn job_id(&self) -> i32 {
         match self {
-            ProgressEvent::Company { job_id, .. } | ProgressEvent::Job { job_id, .. } => *job_id,
+            ProgressEvent::Company(CompanyProgress { job_id, .. })
+            | ProgressEvent::Job(JobProgress { job_id, .. }) => *job_id,
         }
     }
 }

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    job::{CompanyStatus, ProgressEvent, Stage},
+    job::{CompanyProgress, CompanyStatus, JobProgress, ProgressEvent, Stage},
     rubric::PriorityTier,
     views::{JobView, progress_percent},
 };
@@ -244,6 +244,17 @@ pub struct JobSnapshot {
     pub tiers: TierCounts,
 }
 
+impl JobSnapshot {
+    /// Whether this is a later state of the job than `other`: later activity, or
+    /// the same moment with the job finished (its totals are written just before
+    /// its status). A page whose fetch of the job crossed the event stream's
+    /// snapshot keeps the later of the two.
+    pub fn is_newer_than(&self, other: &JobSnapshot) -> bool {
+        let key = |s: &JobSnapshot| (s.job.last_activity_at, s.job.status.is_finished());
+        key(self) > key(other)
+    }
+}
+
 /// What a progress event changed on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Applied {
@@ -260,7 +271,7 @@ pub fn apply(
     event: &ProgressEvent,
 ) -> Applied {
     match event {
-        ProgressEvent::Company {
+        ProgressEvent::Company(CompanyProgress {
             company_id,
             status,
             stage,
@@ -268,7 +279,7 @@ pub fn apply(
             priority_tier,
             error_message,
             ..
-        } => {
+        }) => {
             let Some(row) = rows.iter_mut().find(|r| r.id == *company_id) else {
                 return Applied::default();
             };
@@ -286,7 +297,7 @@ pub fn apply(
                 job_finished: false,
             }
         }
-        ProgressEvent::Job {
+        ProgressEvent::Job(JobProgress {
             status,
             total,
             completed,
@@ -296,7 +307,7 @@ pub fn apply(
             tiers,
             view,
             ..
-        } => {
+        }) => {
             if let Some(view) = view {
                 snapshot.job = (**view).clone();
             }
@@ -413,14 +424,16 @@ mod tests {
             tiers: TierCounts::default(),
         };
         let mut rows = vec![row(3, "Gamma", None, CompanyStatus::Pending)];
-        let company = |status, stage, score: Option<i32>| ProgressEvent::Company {
-            job_id: 1,
-            company_id: 3,
-            status,
-            stage,
-            score_total: score,
-            priority_tier: score.map(|_| PriorityTier::Hot),
-            error_message: None,
+        let company = |status, stage, score: Option<i32>| {
+            ProgressEvent::Company(CompanyProgress {
+                job_id: 1,
+                company_id: 3,
+                status,
+                stage,
+                score_total: score,
+                priority_tier: score.map(|_| PriorityTier::Hot),
+                error_message: None,
+            })
         };
         let applied = apply(
             &mut snapshot,
@@ -442,7 +455,7 @@ mod tests {
         let applied = apply(
             &mut snapshot,
             &mut rows,
-            &ProgressEvent::Job {
+            &ProgressEvent::Job(JobProgress {
                 job_id: 1,
                 status: JobStatus::Completed,
                 total: 4,
@@ -452,10 +465,19 @@ mod tests {
                 error_message: None,
                 tiers,
                 view: None,
-            },
+            }),
         );
         assert!(applied.job_finished);
         assert_eq!(snapshot.job.progress_percent, 100.0);
+        // A fetch from before the end is older than what the events said.
+        let mut fetched = snapshot.clone();
+        fetched.job.status = JobStatus::Running;
+        assert!(snapshot.is_newer_than(&fetched));
+        assert!(!fetched.is_newer_than(&snapshot));
+        assert!(!snapshot.is_newer_than(&snapshot.clone()));
+        // Later activity wins, whatever the status.
+        fetched.job.last_activity_at = Some(chrono::Utc::now());
+        assert!(fetched.is_newer_than(&snapshot));
         assert_eq!(snapshot.tiers.percent(PriorityTier::Hot), 100);
         assert!(snapshot.job.status.is_finished());
     }

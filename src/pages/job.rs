@@ -55,7 +55,15 @@ pub fn JobPage() -> impl IntoView {
     let live_rows = RwSignal::new(None::<CompanyPage>);
     Effect::new(move |_| {
         if let Some(Ok(fresh)) = job.get() {
-            live_job.set(Some(fresh));
+            // The event stream may have said more while this was on its way;
+            // then the rows fetched with it are as old: fetch them again.
+            let stale = live_job
+                .with_untracked(|live| live.as_ref().is_some_and(|l| l.is_newer_than(&fresh)));
+            if stale {
+                rows_version.update(|n| *n += 1);
+            } else {
+                live_job.set(Some(fresh));
+            }
         }
     });
     Effect::new(move |_| {
@@ -80,7 +88,16 @@ pub fn JobPage() -> impl IntoView {
     Effect::new(move |_| {
         let Some(job_id) = id.get() else { return };
         let close = subscribe_to_job(job_id, move |event| match event {
-            JobStreamEvent::Snapshot(fresh) => live_job.set(Some(*fresh)),
+            JobStreamEvent::Snapshot(fresh) => {
+                // Sent on connect, on a reconnect and after falling behind: if it
+                // says more than the page knew, the rows on screen missed events.
+                let missed = live_job
+                    .with_untracked(|live| live.as_ref().is_some_and(|l| fresh.is_newer_than(l)));
+                live_job.set(Some(*fresh));
+                if missed {
+                    rows_version.update(|n| *n += 1);
+                }
+            }
             JobStreamEvent::Progress(progress) => {
                 let mut applied = Default::default();
                 live_job.update(|snapshot| {
@@ -97,7 +114,7 @@ pub fn JobPage() -> impl IntoView {
                 } = applied;
                 let company_finished = matches!(
                     progress,
-                    crate::domain::job::ProgressEvent::Company { status, .. } if status.is_finished()
+                    crate::domain::job::ProgressEvent::Company(c) if c.status.is_finished()
                 );
                 if job_finished {
                     // The final order and every row's last state, at once.

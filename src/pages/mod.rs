@@ -1,4 +1,9 @@
 //! One module per page.
+//!
+//! Every page but the dashboard (where people land) is a lazy route: its code
+//! is a chunk of its own that the browser fetches when the page is first
+//! opened (`cargo leptos build --split`), so a visit downloads the frame, the
+//! dashboard, what the pages share, and that page.
 
 pub mod account;
 pub mod admin_audit;
@@ -10,3 +15,34 @@ pub mod login;
 pub mod not_found;
 pub mod settings;
 pub mod setup;
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+/// A lazily loaded route for a page component: `lazy_page!(CacheRoute, cache::CachePage)`.
+macro_rules! lazy_page {
+    ($route:ident, $page:path) => {
+        #[doc = concat!("The lazily loaded route of `", stringify!($page), "`.")]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(JobRoute, job::JobPage);
+lazy_page!(CacheRoute, cache::CachePage);
+lazy_page!(SettingsRoute, settings::SettingsPage);
+lazy_page!(LoginRoute, login::LoginPage);
+lazy_page!(SetupRoute, setup::SetupPage);
+lazy_page!(AccountRoute, account::AccountPage);
+lazy_page!(UsersRoute, admin_users::UsersPage);
+lazy_page!(AuditRoute, admin_audit::AuditPage);

@@ -234,22 +234,95 @@ impl Api {
         );
     }
 
-    pub async fn report_bundle(&self) {
-        let mut total = 0;
-        let mut parts = Vec::new();
+    /// What a browser downloads to open each page: the entry JS and wasm, the
+    /// split loader, and the page's own chunks (from cargo-leptos's split
+    /// manifest in `pkg`), each as it goes over the wire (brotli).
+    pub async fn report_bundle(&self, pkg: &std::path::Path) {
+        let wire = |file: String| async move {
+            self.get(&format!("/pkg/{file}"), Some("br, gzip")).await.0
+        };
+        let mut entry = 0;
         for file in ["territory_planner.wasm", "territory_planner.js"] {
-            let (bytes, _) = self.get(&format!("/pkg/{file}"), Some("br, gzip")).await;
-            let (raw, _) = self.get(&format!("/pkg/{file}"), None).await;
-            total += bytes;
-            parts.push(format!(
-                "{file} {} KB ({} KB raw)",
-                bytes / 1024,
-                raw / 1024
-            ));
+            entry += wire(file.to_string()).await;
         }
+        let manifest: std::collections::BTreeMap<String, Vec<String>> =
+            std::fs::read_to_string(pkg.join("__wasm_split_manifest.json"))
+                .ok()
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .unwrap_or_default();
+        if manifest.is_empty() {
+            row(
+                "wasm and JS on the wire",
+                format!("{} KB (bound 400 KB), one bundle", entry / 1024),
+            );
+            return;
+        }
+        let loader = std::fs::read_dir(pkg)
+            .expect("the pkg folder")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .find(|name| name.starts_with("__wasm_split.") && name.ends_with(".js"))
+            .expect("the split loader");
+        entry += wire(loader).await;
+        let mut chunk_bytes = std::collections::BTreeMap::new();
+        for chunk in manifest.values().flatten() {
+            if !chunk_bytes.contains_key(chunk) {
+                chunk_bytes.insert(chunk.clone(), wire(format!("{chunk}.wasm")).await);
+            }
+        }
+        // "__job_route_view_<hash>" is the job page; other splits ("details_view_<hash>")
+        // are parts a page fetches on demand.
+        let name = |split: &str| {
+            let base = split.trim_start_matches('_');
+            match base.split_once("_route_view") {
+                Some((page, _)) => (true, page.to_string()),
+                None => (
+                    false,
+                    base.rsplit_once('_').map_or(base, |(n, _)| n).to_string(),
+                ),
+            }
+        };
+        let bytes = |chunks: &[&String]| chunks.iter().map(|c| chunk_bytes[*c]).sum::<usize>();
+        let mut pages = Vec::new();
+        let mut parts = Vec::new();
+        for (split, chunks) in &manifest {
+            let (is_page, name) = name(split);
+            if is_page {
+                pages.push((entry + bytes(&chunks.iter().collect::<Vec<_>>()), name));
+            } else {
+                parts.push((chunks, name));
+            }
+        }
+        pages.sort();
+        let (largest, page) = pages.last().cloned().expect("a page");
         row(
             "wasm and JS on the wire",
-            format!("{} KB (bound 400 KB): {}", total / 1024, parts.join(", ")),
+            format!(
+                "{} KB to open the heaviest page ({page}; bound 400 KB), {} KB shared by all pages, {} KB for every page together",
+                largest / 1024,
+                entry / 1024,
+                (entry + chunk_bytes.values().sum::<usize>()) / 1024
+            ),
         );
+        row(
+            "  each page's first visit",
+            pages
+                .iter()
+                .map(|(bytes, name)| format!("{name} {} KB", bytes / 1024))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        // What an on-demand part adds to the heaviest page when it is first used.
+        let heaviest = manifest
+            .iter()
+            .find(|(split, _)| name(split) == (true, page.clone()))
+            .map(|(_, chunks)| chunks.clone())
+            .unwrap_or_default();
+        for (chunks, part) in parts {
+            let extra: Vec<&String> = chunks.iter().filter(|c| !heaviest.contains(c)).collect();
+            row(
+                &format!("  {part} (on demand)"),
+                format!("+{} KB the first time it is used", bytes(&extra) / 1024),
+            );
+        }
     }
 }

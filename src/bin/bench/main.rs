@@ -14,7 +14,8 @@
 //!   event-stream clients watching;
 //! - on the finished biggest job: the job page's render time and size, the
 //!   job detail's bytes per company, one page of 100 rows;
-//! - the wasm and JS on the wire, and a re-run served by the research cache.
+//! - the wasm and JS on the wire to open each page (the bundle is split per
+//!   page), and a re-run served by the research cache.
 
 mod client;
 mod processes;
@@ -191,7 +192,10 @@ async fn main() {
 
     // 4. The browser bundle and a quarterly re-run.
     println!("\n## the rest");
-    api.report_bundle().await;
+    let pkg = std::env::current_dir()
+        .expect("working directory")
+        .join("target/site/pkg");
+    api.report_bundle(&pkg).await;
     let searches = fake.searches().await;
     let rerun = api.run_job(&names(1, a.sizes[0]), None).await;
     row(

@@ -51,8 +51,8 @@ pub async fn events(
             match item {
                 Ok(event) if event.job_id() == id => {
                     let name = match event {
-                        ProgressEvent::Company { .. } => "company",
-                        ProgressEvent::Job { .. } => "job",
+                        ProgressEvent::Company(_) => "company",
+                        ProgressEvent::Job(_) => "job",
                     };
                     Some(
                         Event::default()

@@ -9,7 +9,7 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use super::{Engine, cache, runner::JobControl, scoring};
 use crate::{
     domain::{
-        job::{CompanyStatus, ProgressEvent, Stage},
+        job::{CompanyProgress, CompanyStatus, ProgressEvent, Stage},
         rubric::{PriorityTier, Rubric},
     },
     server::{
@@ -76,7 +76,7 @@ impl CompanyRun<'_> {
         error: Option<String>,
         score: Option<(i32, PriorityTier)>,
     ) {
-        self.engine.emit(ProgressEvent::Company {
+        self.engine.emit(ProgressEvent::Company(CompanyProgress {
             job_id: self.job_id,
             company_id: self.company.id,
             status,
@@ -84,7 +84,7 @@ impl CompanyRun<'_> {
             score_total: score.as_ref().map(|(total, _)| *total),
             priority_tier: score.map(|(_, tier)| tier),
             error_message: error,
-        });
+        }));
     }
 
     /// Persists a stage change (with the spend so far) and announces it.

@@ -14,7 +14,7 @@ use tokio::{sync::Semaphore, task::JoinSet};
 
 use super::{Engine, company_task};
 use crate::{
-    domain::job::{CompanyStatus, JobStatus, ProgressEvent},
+    domain::job::{CompanyStatus, JobProgress, JobStatus, ProgressEvent},
     server::db::{companies, company_query, jobs, views::job_view},
 };
 
@@ -74,7 +74,7 @@ impl JobControl {
 pub(super) async fn emit_job(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
     if let Some(job) = jobs::find(&engine.inner.db, job_id).await? {
         let tiers = company_query::tier_counts(&engine.inner.db, job_id).await?;
-        engine.emit(ProgressEvent::Job {
+        engine.emit(ProgressEvent::Job(JobProgress {
             job_id,
             status: JobStatus::parse(&job.status).unwrap_or(JobStatus::Failed),
             total: job.total_companies,
@@ -84,7 +84,7 @@ pub(super) async fn emit_job(engine: &Engine, job_id: i32) -> Result<(), DbErr> 
             error_message: job.error_message.clone(),
             tiers,
             view: Some(Box::new(job_view(&job))),
-        });
+        }));
     }
     Ok(())
 }
