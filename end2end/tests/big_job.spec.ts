@@ -1,4 +1,4 @@
-import { test, expect, hydrated } from "./fixtures";
+import { test, expect, expectOnlyTier, hydrated } from "./fixtures";
 
 // A territory of 1,000 companies on the demo upstream: the page shows one page
 // of rows at a time, pages, sorts and filters on the server, opens a row with
@@ -57,12 +57,7 @@ test("a 1,000-company job pages, sorts, filters, opens a row and updates live", 
   // Filtering: a tier, then a search within it; the export link carries the same query.
   await page.getByLabel("Tier summary").getByRole("button", { name: /^Cold/ }).click();
   await expect(page.getByTestId("page-range")).not.toHaveText(`1–100 of ${SIZE}`);
-  await expect
-    .poll(async () => {
-      const tiers = await page.locator("tbody [data-tier]").evaluateAll((els) => els.map((e) => e.getAttribute("data-tier")));
-      return tiers.length > 0 && tiers.every((t) => t === "COLD");
-    })
-    .toBe(true);
+  await expectOnlyTier(page, "COLD");
   await page.getByLabel("Tier summary").getByRole("button", { name: /^All/ }).click();
   await page.getByLabel("Search companies").fill("co 0042");
   await expect(rows).toHaveCount(1);

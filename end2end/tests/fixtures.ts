@@ -47,4 +47,14 @@ export async function hydrated(page: Page) {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }
 
+/** Waits until the table shows rows, every one of them in `tier` (HOT, WARM, WATCH or COLD). */
+export async function expectOnlyTier(page: Page, tier: string) {
+  await expect
+    .poll(async () => {
+      const tiers = await page.locator("tbody [data-tier]").evaluateAll((els) => els.map((e) => e.getAttribute("data-tier")));
+      return tiers.length > 0 && tiers.every((t) => t === tier);
+    })
+    .toBe(true);
+}
+
 export { expect };

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { test, expect, hydrated } from "./fixtures";
+import { test, expect, expectOnlyTier, hydrated } from "./fixtures";
 
 const V1_SAMPLE = [
   "Cursor", "Perplexity AI", "Together AI", "Fireworks AI", "Anthropic", "Cohere", "Mistral AI", "Character.ai",
@@ -55,12 +55,7 @@ test("upload, preview, start, live progress, completion, sort, filter, expand, e
 
   // Filter by tier, then search.
   await page.getByLabel("Tier summary").getByRole("button", { name: /^Hot/ }).click();
-  await expect
-    .poll(async () => {
-      const tiers = await page.locator("tbody [data-tier]").evaluateAll((els) => els.map((e) => e.getAttribute("data-tier")));
-      return tiers.length > 0 && tiers.every((t) => t === "HOT");
-    })
-    .toBe(true);
+  await expectOnlyTier(page, "HOT");
   await page.getByLabel("Tier summary").getByRole("button", { name: /^All/ }).click();
   await page.getByLabel("Search companies").fill("anthropic");
   await expect(page.locator("tbody tr[data-company]")).toHaveCount(1);

@@ -168,7 +168,11 @@ pub fn company_view(c: &company::Model, detail: Detail) -> CompanyView {
         evidence_fetched_at: c.evidence_fetched_at.map(to_millis),
         credits_saved: c.credits_saved,
         validation_confidence: c.validation_confidence,
-        validation_verdict: c.validation_verdict.clone().filter(|_| full),
+        validation_verdict: if full {
+            c.validation_verdict.clone()
+        } else {
+            None
+        },
         sources,
         search_attempts: c.search_attempts,
         tavily_credits_used: c.tavily_credits,
