@@ -136,7 +136,8 @@ BENCH_COMPANIES ?= 1000,5000
 BENCH_ARGS ?= --search-ms 29 --llm-ms 122
 bench: build
 	cargo build --release --features ssr --bin bench --bin fake_upstream
-	./target/release/bench --companies $(BENCH_COMPANIES) $(BENCH_ARGS)
+	BENCH_POSTGRES_URL="$${BENCH_POSTGRES_URL:-$(PG_TEST_URL)}" \
+	  ./target/release/bench --companies $(BENCH_COMPANIES) $(BENCH_ARGS)
 
 clean-data:
 	rm -rf data

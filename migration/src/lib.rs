@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_jobs_and_companies;
 mod m20261129_000001_create_research_cache;
 mod m20261201_000001_create_accounts;
+mod m20261202_000001_share_work;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_jobs_and_companies::Migration),
             Box::new(m20261129_000001_create_research_cache::Migration),
             Box::new(m20261201_000001_create_accounts::Migration),
+            Box::new(m20261202_000001_share_work::Migration),
         ]
     }
 }

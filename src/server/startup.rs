@@ -258,18 +258,28 @@ impl Application {
         let supervisor = engine.spawn_supervisor();
         let housekeeping = spawn_housekeeping(&self.state);
         let router = router(self.state);
+        let stopping = engine.clone();
         let served = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Event streams end now (or the server would wait for them for
+            // ever), and the engine takes no more work.
+            stopping.begin_stop();
+        })
         .await;
         supervisor.abort();
         housekeeping.abort();
-        engine.release_leases().await;
+        engine.stop(STOP_GRACE).await;
         served
     }
 }
+
+/// How long companies in flight get to reach their next step on a clean
+/// stop before what is left is handed back to the queue.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Expired sessions are deleted and idle sign-in allowances forgotten, hourly.
 fn spawn_housekeeping(state: &AppState) -> tokio::task::JoinHandle<()> {

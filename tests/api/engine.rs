@@ -78,9 +78,18 @@ pub async fn submit(app: &TestApp, target: &str, names: &[&str]) -> i32 {
 }
 
 pub async fn wait_finished(app: &TestApp, job_id: i32, limit: Duration) -> job::Model {
+    wait_finished_in(&app.state.db, job_id, limit).await
+}
+
+/// Waits until the job in `db` has finished, for at most `limit`.
+pub async fn wait_finished_in(
+    db: &sea_orm::DatabaseConnection,
+    job_id: i32,
+    limit: Duration,
+) -> job::Model {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
-        let job = jobs::find(&app.state.db, job_id).await.unwrap().unwrap();
+        let job = jobs::find(db, job_id).await.unwrap().unwrap();
         if JobStatus::parse(&job.status).is_some_and(JobStatus::is_finished) {
             return job;
         }

@@ -15,10 +15,13 @@
 //! - on the finished biggest job: the job page's render time and size, the
 //!   job detail's bytes per company, one page of 100 rows;
 //! - the wasm and JS on the wire to open each page (the bundle is split per
-//!   page), and a re-run served by the research cache.
+//!   page), and a re-run served by the research cache;
+//! - with PostgreSQL (BENCH_POSTGRES_URL, else TEST_POSTGRES_URL): two
+//!   instances sharing one job of the smallest size under the same limits.
 
 mod client;
 mod processes;
+mod shared;
 
 use std::time::{Duration, Instant};
 
@@ -74,7 +77,7 @@ fn names(first: usize, n: usize) -> Vec<String> {
         .collect()
 }
 
-fn row(label: &str, value: String) {
+pub(crate) fn row(label: &str, value: String) {
     println!("{label:<34}{value}");
 }
 
@@ -207,6 +210,25 @@ async fn main() {
             rerun.cache_hits
         ),
     );
+    drop((server, fake));
+
+    // 5. Several instances: two processes on one PostgreSQL, one job.
+    println!("\n## two instances on PostgreSQL, one job, the same limits");
+    match std::env::var("BENCH_POSTGRES_URL").or_else(|_| std::env::var("TEST_POSTGRES_URL")) {
+        Ok(url) => {
+            let n = a.sizes[0];
+            shared::two_instances(
+                &url,
+                n,
+                (a.search_ms, a.llm_ms),
+                (a.search_concurrency, a.llm_concurrency),
+                bound(n),
+                names(20_001, n),
+            )
+            .await
+        }
+        Err(_) => row("two instances", "skipped: set BENCH_POSTGRES_URL".into()),
+    }
 }
 
 fn report_wall(n: usize, wall: f64, bound: f64) {

@@ -51,16 +51,22 @@ impl Fake {
         Self { child, url }
     }
 
-    /// Searches the fake has answered so far.
-    pub async fn searches(&self) -> u64 {
-        let stats: serde_json::Value = reqwest::get(format!("{}/__stats", self.url))
+    /// What the fake has answered so far (its `Stats` as JSON).
+    pub async fn stats(&self) -> serde_json::Value {
+        reqwest::get(format!("{}/__stats", self.url))
             .await
             .and_then(|r| r.error_for_status())
             .expect("the fake's stats")
             .json()
             .await
-            .expect("stats as JSON");
-        stats["total"]["searches"].as_u64().unwrap_or_default()
+            .expect("stats as JSON")
+    }
+
+    /// Searches the fake has answered so far.
+    pub async fn searches(&self) -> u64 {
+        self.stats().await["total"]["searches"]
+            .as_u64()
+            .unwrap_or_default()
     }
 }
 
@@ -81,10 +87,25 @@ impl Server {
     /// The release server on a fresh SQLite database (or BENCH_DATABASE_URL),
     /// sign-in off, the fake as both upstreams.
     pub fn start(fake: &Fake, search_concurrency: usize, llm_concurrency: usize) -> Self {
+        Self::start_on(
+            fake,
+            search_concurrency,
+            llm_concurrency,
+            std::env::var("BENCH_DATABASE_URL").ok(),
+        )
+    }
+
+    /// The same on `database` (a fresh SQLite file when `None`).
+    pub fn start_on(
+        fake: &Fake,
+        search_concurrency: usize,
+        llm_concurrency: usize,
+        database: Option<String>,
+    ) -> Self {
         let port = free_port();
         let data = tempfile::tempdir().expect("temp dir");
-        let database = std::env::var("BENCH_DATABASE_URL")
-            .unwrap_or_else(|_| format!("sqlite://{}/bench.db?mode=rwc", data.path().display()));
+        let database = database
+            .unwrap_or_else(|| format!("sqlite://{}/bench.db?mode=rwc", data.path().display()));
         let site = std::env::current_dir()
             .expect("working directory")
             .join("target/site");

@@ -1,7 +1,10 @@
 //! GET /api/jobs/{id}/events: server-sent events. A snapshot first (the job
 //! and its tier counts, never its companies), then one event per company stage
-//! change and per job change, with keep-alives. A reconnecting browser (or one
-//! that fell behind) gets a fresh snapshot: the counts again, not the rows.
+//! change and per job change, from whichever instance runs the company, with
+//! keep-alives. A reconnecting browser (or one that fell behind) gets a fresh
+//! snapshot: the counts again, not the rows. When this instance stops, the
+//! stream ends with a `reconnect` event and a short retry, so the browser
+//! reconnects (through the proxy, to another instance) at once.
 
 use std::{convert::Infallible, time::Duration};
 
@@ -15,7 +18,7 @@ use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 use super::openapi::ErrorBody;
 use crate::{
     domain::{job::ProgressEvent, table::JobSnapshot},
-    server::{auth::Actor, services::results, state::AppState},
+    server::{auth::Actor, engine::events::Update, services::results, state::AppState},
     server_fns::error::AppError,
 };
 
@@ -43,13 +46,14 @@ pub async fn events(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     // Subscribe before the snapshot, so nothing between the two is lost.
     let updates = BroadcastStream::new(state.engine.subscribe());
+    let stopping = state.engine.stopping();
     let first = snapshot_event(&results::snapshot(&state, &actor, id).await?);
-    let follow = updates.filter_map(move |item| {
+    let follow = updates.take_until(stopping).filter_map(move |item| {
         let state = state.clone();
         let actor = actor.clone();
         async move {
             match item {
-                Ok(event) if event.job_id() == id => {
+                Ok(Update::Progress(event)) if event.job_id() == id => {
                     let name = match event {
                         ProgressEvent::Company(_) => "company",
                         ProgressEvent::Job(_) => "job",
@@ -61,14 +65,23 @@ pub async fn events(
                             .unwrap_or_default(),
                     )
                 }
-                Ok(_) => None,
-                Err(BroadcastStreamRecvError::Lagged(_)) => {
+                Ok(Update::Progress(_)) => None,
+                Ok(Update::Resync) | Err(BroadcastStreamRecvError::Lagged(_)) => {
                     Some(snapshot(&state, &actor, id).await)
                 }
             }
         }
     });
-    let stream = stream::once(async move { first }).chain(follow).map(Ok);
+    let farewell = stream::once(async {
+        Event::default()
+            .event("reconnect")
+            .retry(Duration::from_millis(500))
+            .data("this instance is stopping; connect again")
+    });
+    let stream = stream::once(async move { first })
+        .chain(follow)
+        .chain(farewell)
+        .map(Ok);
     Ok(Sse::new(stream).keep_alive(
         KeepAlive::new()
             .interval(Duration::from_secs(15))

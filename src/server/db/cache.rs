@@ -5,12 +5,12 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, FromQueryResult, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TryInsertResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::{Alias, Expr, Func, OnConflict},
 };
 
 use super::{
-    entities::{cache_claim, cache_day, cache_entry},
+    entities::{cache_day, cache_entry},
     sum_if, sum_of, sum_of_big,
 };
 use crate::domain::{
@@ -38,12 +38,6 @@ pub struct NewEntry<'a> {
     pub ttl_days: u32,
     pub credits: f64,
     pub search_seconds: f64,
-}
-
-fn claim_filter(key: &CacheKey) -> Condition {
-    Condition::all()
-        .add(cache_claim::Column::Key.eq(key.key.as_str()))
-        .add(cache_claim::Column::TargetType.eq(key.target_type.as_str()))
 }
 
 fn key_filter(key: &CacheKey) -> Condition {
@@ -163,71 +157,6 @@ pub async fn count_lookup(
                 .to_owned(),
         )
         .exec_without_returning(db)
-        .await?;
-    Ok(())
-}
-
-/// Claims the right to fetch `key` until `until`. False while someone else
-/// holds an unexpired claim; a stale claim (its holder died) is taken over.
-pub async fn try_claim(
-    db: &impl ConnectionTrait,
-    key: &CacheKey,
-    owner: &str,
-    until: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    use cache_claim::Column as C;
-    let row = cache_claim::ActiveModel {
-        key: Set(key.key.clone()),
-        target_type: Set(key.target_type.clone()),
-        owner: Set(owner.to_string()),
-        claimed_until: Set(until),
-    };
-    let inserted = cache_claim::Entity::insert(row)
-        .on_conflict_do_nothing_on([C::Key, C::TargetType])
-        .exec_without_returning(db)
-        .await?;
-    if matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
-        return Ok(true);
-    }
-    let taken_over = cache_claim::Entity::update_many()
-        .col_expr(C::Owner, Expr::value(owner))
-        .col_expr(C::ClaimedUntil, Expr::value(until))
-        .filter(claim_filter(key))
-        .filter(C::ClaimedUntil.lt(now))
-        .exec(db)
-        .await?
-        .rows_affected;
-    Ok(taken_over > 0)
-}
-
-/// Extends a claim this owner still holds.
-pub async fn renew_claim(
-    db: &impl ConnectionTrait,
-    key: &CacheKey,
-    owner: &str,
-    until: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    use cache_claim::Column as C;
-    cache_claim::Entity::update_many()
-        .col_expr(C::ClaimedUntil, Expr::value(until))
-        .filter(claim_filter(key))
-        .filter(C::Owner.eq(owner))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn release_claim(
-    db: &impl ConnectionTrait,
-    key: &CacheKey,
-    owner: &str,
-) -> Result<(), DbErr> {
-    use cache_claim::Column as C;
-    cache_claim::Entity::delete_many()
-        .filter(claim_filter(key))
-        .filter(C::Owner.eq(owner))
-        .exec(db)
         .await?;
     Ok(())
 }

@@ -1,14 +1,15 @@
 //! Company queries and mutations. A company's result is written in one
-//! update, so a crash never leaves it half-written.
+//! update, so a crash never leaves it half-written, and every write of a
+//! company in research is fenced by its claim (see `claims`).
 
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
+    UpdateMany, sea_query::Expr,
 };
 use serde_json::json;
 
-use super::entities::company;
+use super::{claims::Claim, entities::company};
 use crate::domain::{
     evidence::EvidenceSource,
     job::{CompanyStatus, Stage},
@@ -16,7 +17,9 @@ use crate::domain::{
     verdict::Verdict,
 };
 
-/// What a company's research has cost so far. Written as absolute values.
+/// What a company's research has cost: a run adds what it spent since its
+/// last write, so two instances that both worked on a company (one of them
+/// after losing its claim) are both counted, and nothing twice.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Spend {
     pub search_attempts: i32,
@@ -31,51 +34,125 @@ pub struct Spend {
 }
 
 impl Spend {
-    pub fn of(model: &company::Model) -> Self {
-        Self {
-            search_attempts: model.search_attempts,
-            credits: model.tavily_credits,
-            validation_prompt_tokens: model.validation_prompt_tokens,
-            validation_completion_tokens: model.validation_completion_tokens,
-            scoring_prompt_tokens: model.scoring_prompt_tokens,
-            scoring_completion_tokens: model.scoring_completion_tokens,
-            search_seconds: model.search_seconds,
-            llm_seconds: model.llm_seconds,
-            cost_usd: model.cost_usd,
+    /// What was spent since `earlier` (a run's spend at its last write).
+    pub fn since(&self, earlier: &Spend) -> Spend {
+        Spend {
+            search_attempts: self.search_attempts - earlier.search_attempts,
+            credits: self.credits - earlier.credits,
+            validation_prompt_tokens: self.validation_prompt_tokens
+                - earlier.validation_prompt_tokens,
+            validation_completion_tokens: self.validation_completion_tokens
+                - earlier.validation_completion_tokens,
+            scoring_prompt_tokens: self.scoring_prompt_tokens - earlier.scoring_prompt_tokens,
+            scoring_completion_tokens: self.scoring_completion_tokens
+                - earlier.scoring_completion_tokens,
+            search_seconds: self.search_seconds - earlier.search_seconds,
+            llm_seconds: self.llm_seconds - earlier.llm_seconds,
+            cost_usd: self.cost_usd - earlier.cost_usd,
         }
     }
 
-    fn apply(&self, row: &mut company::ActiveModel) {
-        row.search_attempts = Set(self.search_attempts);
-        row.tavily_credits = Set(self.credits);
-        row.validation_prompt_tokens = Set(self.validation_prompt_tokens);
-        row.validation_completion_tokens = Set(self.validation_completion_tokens);
-        row.scoring_prompt_tokens = Set(self.scoring_prompt_tokens);
-        row.scoring_completion_tokens = Set(self.scoring_completion_tokens);
-        row.search_seconds = Set(self.search_seconds);
-        row.llm_seconds = Set(self.llm_seconds);
-        row.cost_usd = Set(self.cost_usd);
-        row.updated_at = Set(Utc::now());
+    /// Adds this spend to the row's counters.
+    fn add_to(&self, update: UpdateMany<company::Entity>) -> UpdateMany<company::Entity> {
+        use company::Column as C;
+        fn plus(column: C, value: impl Into<sea_orm::Value>) -> Expr {
+            Expr::col(column).add(Expr::val(value))
+        }
+        update
+            .col_expr(
+                C::SearchAttempts,
+                plus(C::SearchAttempts, self.search_attempts),
+            )
+            .col_expr(C::TavilyCredits, plus(C::TavilyCredits, self.credits))
+            .col_expr(
+                C::ValidationPromptTokens,
+                plus(C::ValidationPromptTokens, self.validation_prompt_tokens),
+            )
+            .col_expr(
+                C::ValidationCompletionTokens,
+                plus(
+                    C::ValidationCompletionTokens,
+                    self.validation_completion_tokens,
+                ),
+            )
+            .col_expr(
+                C::ScoringPromptTokens,
+                plus(C::ScoringPromptTokens, self.scoring_prompt_tokens),
+            )
+            .col_expr(
+                C::ScoringCompletionTokens,
+                plus(C::ScoringCompletionTokens, self.scoring_completion_tokens),
+            )
+            .col_expr(
+                C::SearchSeconds,
+                plus(C::SearchSeconds, self.search_seconds),
+            )
+            .col_expr(C::LlmSeconds, plus(C::LlmSeconds, self.llm_seconds))
+            .col_expr(C::CostUsd, plus(C::CostUsd, self.cost_usd))
     }
 }
 
-fn row(id: i32, status: CompanyStatus, stage: Stage, spend: &Spend) -> company::ActiveModel {
-    let mut row = company::ActiveModel {
-        id: Set(id),
+/// A fenced write was refused, or the database failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("company {0} was taken over by another instance")]
+    LostClaim(i32),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+fn row(status: CompanyStatus, stage: Stage) -> company::ActiveModel {
+    company::ActiveModel {
         status: Set(status.as_str().into()),
         stage: Set(stage.as_str().into()),
+        updated_at: Set(Utc::now()),
         ..Default::default()
-    };
-    spend.apply(&mut row);
+    }
+}
+
+/// The row's end: it leaves the queue for good (until a retry).
+fn finished(mut row: company::ActiveModel) -> company::ActiveModel {
+    row.lease_until = Set(None);
     row
 }
 
-/// Writes the set columns of one company, without reading the row back.
-async fn save(db: &impl ConnectionTrait, row: company::ActiveModel) -> Result<(), DbErr> {
-    company::Entity::update(row)
-        .exec_without_returning(db)
-        .await
-        .map(|_| ())
+/// Writes the set columns of one claimed company and adds `spend`, if the
+/// claim still holds; without reading the row back.
+async fn save(
+    db: &impl ConnectionTrait,
+    claim: Claim,
+    row: company::ActiveModel,
+    spend: &Spend,
+) -> Result<(), WriteError> {
+    let written = spend
+        .add_to(company::Entity::update_many().set(row))
+        .filter(company::Column::Id.eq(claim.company_id))
+        .filter(company::Column::ClaimToken.eq(claim.token))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if written == 0 {
+        return Err(WriteError::LostClaim(claim.company_id));
+    }
+    Ok(())
+}
+
+/// Records spend whoever holds the company now: what a run spent before it
+/// learnt it had lost its claim was spent all the same.
+pub async fn add_spend(
+    db: &impl ConnectionTrait,
+    company_id: i32,
+    spend: &Spend,
+) -> Result<(), DbErr> {
+    if *spend == Spend::default() {
+        return Ok(());
+    }
+    spend
+        .add_to(company::Entity::update_many())
+        .filter(company::Column::Id.eq(company_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<company::Model>, DbErr> {
@@ -90,94 +167,26 @@ pub async fn for_job(db: &impl ConnectionTrait, job_id: i32) -> Result<Vec<compa
         .await
 }
 
-fn unfinished_of(job_id: i32) -> sea_orm::Select<company::Entity> {
-    company::Entity::find()
-        .filter(company::Column::JobId.eq(job_id))
-        .filter(company::Column::Status.is_in([
-            CompanyStatus::Pending.as_str(),
-            CompanyStatus::Researching.as_str(),
-        ]))
-        .order_by_asc(company::Column::Position)
-}
-
-/// Ids of the companies still to research, in input order.
-pub async fn unfinished_ids(db: &impl ConnectionTrait, job_id: i32) -> Result<Vec<i32>, DbErr> {
-    unfinished_of(job_id)
-        .select_only()
-        .column(company::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await
-}
-
-/// The companies still to research, in input order (one query for a whole run).
-pub async fn unfinished(
-    db: &impl ConnectionTrait,
-    job_id: i32,
-) -> Result<Vec<company::Model>, DbErr> {
-    unfinished_of(job_id).all(db).await
-}
-
-/// Companies that were in flight when their worker stopped go back to the queue.
-pub async fn requeue_in_flight(db: &impl ConnectionTrait, job_id: i32) -> Result<u64, DbErr> {
-    Ok(company::Entity::update_many()
-        .col_expr(
-            company::Column::Status,
-            Expr::value(CompanyStatus::Pending.as_str()),
-        )
-        .col_expr(company::Column::Stage, Expr::value(Stage::Queued.as_str()))
-        .col_expr(company::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(company::Column::JobId.eq(job_id))
-        .filter(company::Column::Status.eq(CompanyStatus::Researching.as_str()))
-        .exec(db)
-        .await?
-        .rows_affected)
-}
-
-/// Cancels every company of the job that has not finished.
-pub async fn cancel_unfinished(db: &impl ConnectionTrait, job_id: i32) -> Result<u64, DbErr> {
-    Ok(company::Entity::update_many()
-        .col_expr(
-            company::Column::Status,
-            Expr::value(CompanyStatus::Cancelled.as_str()),
-        )
-        .col_expr(company::Column::Stage, Expr::value(Stage::Done.as_str()))
-        .col_expr(
-            company::Column::ErrorMessage,
-            Expr::value("Cancelled before it was researched."),
-        )
-        .col_expr(company::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(company::Column::JobId.eq(job_id))
-        .filter(company::Column::Status.is_in([
-            CompanyStatus::Pending.as_str(),
-            CompanyStatus::Researching.as_str(),
-        ]))
-        .exec(db)
-        .await?
-        .rows_affected)
-}
-
 pub async fn set_stage(
     db: &impl ConnectionTrait,
-    id: i32,
-    status: CompanyStatus,
+    claim: Claim,
     stage: Stage,
     spend: &Spend,
-) -> Result<(), DbErr> {
-    save(db, row(id, status, stage, spend)).await
+) -> Result<(), WriteError> {
+    save(db, claim, row(CompanyStatus::Researching, stage), spend).await
 }
 
 pub async fn record_verdict(
     db: &impl ConnectionTrait,
-    id: i32,
+    claim: Claim,
     verdict: &Verdict,
     spend: &Spend,
-) -> Result<(), DbErr> {
-    let mut row = row(id, CompanyStatus::Researching, Stage::Validating, spend);
+) -> Result<(), WriteError> {
+    let mut row = row(CompanyStatus::Researching, Stage::Validating);
     row.validation_valid = Set(Some(verdict.valid));
     row.validation_confidence = Set(Some(verdict.confidence));
     row.validation_verdict = Set(Some(verdict.verdict.clone()));
-    save(db, row).await
+    save(db, claim, row, spend).await
 }
 
 /// Research served from the cache: the cached verdict, the evidence's age and what it saved.
@@ -190,11 +199,11 @@ pub struct CacheHit<'a> {
 
 pub async fn record_cache_hit(
     db: &impl ConnectionTrait,
-    id: i32,
+    claim: Claim,
     hit: CacheHit<'_>,
     spend: &Spend,
-) -> Result<(), DbErr> {
-    let mut row = row(id, CompanyStatus::Researching, Stage::Validating, spend);
+) -> Result<(), WriteError> {
+    let mut row = row(CompanyStatus::Researching, Stage::Validating);
     row.cache_hit = Set(true);
     row.evidence_fetched_at = Set(Some(hit.fetched_at));
     row.credits_saved = Set(hit.credits_saved);
@@ -202,25 +211,30 @@ pub async fn record_cache_hit(
     row.validation_valid = Set(Some(hit.verdict.valid));
     row.validation_confidence = Set(Some(hit.verdict.confidence));
     row.validation_verdict = Set(Some(hit.verdict.verdict.clone()));
-    save(db, row).await
+    save(db, claim, row, spend).await
 }
 
 /// Ends the company with a reason (failed or cancelled).
 pub async fn finish_unscored(
     db: &impl ConnectionTrait,
-    id: i32,
+    claim: Claim,
     status: CompanyStatus,
     message: &str,
     spend: &Spend,
-) -> Result<(), DbErr> {
-    let mut row = row(id, status, Stage::Done, spend);
+) -> Result<(), WriteError> {
+    let mut row = finished(row(status, Stage::Done));
     row.error_message = Set(Some(message.to_string()));
-    save(db, row).await
+    save(db, claim, row, spend).await
 }
 
-/// Puts a company back in the queue, keeping what it has spent.
-pub async fn requeue(db: &impl ConnectionTrait, id: i32, spend: &Spend) -> Result<(), DbErr> {
-    set_stage(db, id, CompanyStatus::Pending, Stage::Queued, spend).await
+/// Puts a company back in the queue for any instance, keeping what it has spent.
+pub async fn requeue(
+    db: &impl ConnectionTrait,
+    claim: Claim,
+    spend: &Spend,
+) -> Result<(), WriteError> {
+    let row = finished(row(CompanyStatus::Pending, Stage::Queued));
+    save(db, claim, row, spend).await
 }
 
 /// Everything a completed company stores, written at once.
@@ -237,11 +251,11 @@ pub struct ScoredCompany<'a> {
 
 pub async fn complete(
     db: &impl ConnectionTrait,
-    id: i32,
+    claim: Claim,
     scored: ScoredCompany<'_>,
     spend: &Spend,
-) -> Result<(), DbErr> {
-    let mut row = row(id, CompanyStatus::Completed, Stage::Done, spend);
+) -> Result<(), WriteError> {
+    let mut row = finished(row(CompanyStatus::Completed, Stage::Done));
     let r = scored.research;
     let s = scored.score;
     row.error_message = Set(None);
@@ -274,5 +288,5 @@ pub async fn complete(
     row.recommended_action = Set(Some(s.recommended_action.clone()));
     row.sources = Set(Some(json!(scored.sources)));
     row.researched_at = Set(Some(Utc::now()));
-    save(db, row).await
+    save(db, claim, row, spend).await
 }

@@ -5,9 +5,14 @@ use std::time::Duration;
 
 pub mod accounts;
 pub mod cache;
+pub mod cache_claims;
+pub mod claims;
+pub mod clock;
 pub mod companies;
 pub mod company_query;
 pub mod entities;
+pub mod instances;
+pub mod job_runs;
 pub mod jobs;
 pub mod views;
 

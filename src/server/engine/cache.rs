@@ -14,6 +14,7 @@ use crate::{
     domain::{company_name::cache_key, evidence::EvidenceSource, verdict::Verdict},
     server::db::{
         cache::{self, CacheKey, Lookup, NewEntry},
+        cache_claims,
         companies::{self, CacheHit},
         entities::cache_entry,
     },
@@ -36,15 +37,14 @@ pub(super) async fn research(run: &mut CompanyRun<'_>) -> Result<Researched, Sto
     // refresh of the same key, say), never older research.
     let fresh_since = run.refresh_cache.then(Utc::now);
     let owner = format!("{}/{}", run.engine.inner.instance_id, run.company.id);
-    // A claim lives as long as a job lease: renewed while its fetch runs,
-    // taken over soon after its holder died.
-    let lease = chrono::Duration::from_std(run.engine.inner.settings.lease).unwrap_or_default();
+    // A claim lives as long as a company claim: renewed while its fetch
+    // runs, taken over soon after its holder died.
+    let lease = run.engine.inner.settings.lease;
     loop {
         if let Some(served) = serve_cached(run, &key, fresh_since).await? {
             return Ok(served);
         }
-        let now = Utc::now();
-        if cache::try_claim(&db, &key, &owner, now + lease, now).await? {
+        if cache_claims::try_claim(&db, &key, &owner, lease).await? {
             // The holder before us may have stored its research and let go
             // between our look and our claim: look once more before paying.
             let served = match serve_cached(run, &key, fresh_since).await {
@@ -53,13 +53,13 @@ pub(super) async fn research(run: &mut CompanyRun<'_>) -> Result<Researched, Sto
                 Err(stop) => Some(Err(stop)),
             };
             if let Some(result) = served {
-                cache::release_claim(&db, &key, &owner).await?;
+                cache_claims::release_claim(&db, &key, &owner).await?;
                 return result;
             }
             let renewal = keep_claim(db.clone(), key.clone(), owner.clone(), lease);
             let result = fetch_and_keep(run, &key).await;
             drop(renewal);
-            cache::release_claim(&db, &key, &owner).await?;
+            cache_claims::release_claim(&db, &key, &owner).await?;
             return result;
         }
         run.checkpoint().await?;
@@ -96,13 +96,13 @@ fn keep_claim(
     db: sea_orm::DatabaseConnection,
     key: CacheKey,
     owner: String,
-    lease: chrono::Duration,
+    lease: Duration,
 ) -> Renewal {
-    let every = (lease / 3).to_std().unwrap_or(Duration::from_secs(1));
+    let every = (lease / 3).max(Duration::from_millis(100));
     Renewal(tokio::spawn(async move {
         loop {
             tokio::time::sleep(every).await;
-            if let Err(error) = cache::renew_claim(&db, &key, &owner, Utc::now() + lease).await {
+            if let Err(error) = cache_claims::renew_claim(&db, &key, &owner, lease).await {
                 tracing::warn!(%error, "could not renew a cache claim");
             }
         }
@@ -121,7 +121,8 @@ async fn serve(
     if evidence.is_empty() {
         return Ok(None);
     }
-    let db = &run.engine.inner.db;
+    let engine = run.engine;
+    let db = &engine.inner.db;
     let now = Utc::now();
     let verdict = Verdict {
         valid: true,
@@ -140,18 +141,20 @@ async fn serve(
         },
     )
     .await?;
-    companies::record_cache_hit(
+    let spend = run.unsaved();
+    let written = companies::record_cache_hit(
         db,
-        run.company.id,
+        run.claim,
         CacheHit {
             verdict: &verdict,
             fetched_at: entry.fetched_at,
             credits_saved: entry.credits,
             seconds_saved: entry.search_seconds,
         },
-        &run.spend,
+        &spend,
     )
-    .await?;
+    .await;
+    run.wrote(written)?;
     Ok(Some(Researched {
         evidence,
         fetched_at: entry.fetched_at,
@@ -165,7 +168,8 @@ async fn fetch_and_keep(run: &mut CompanyRun<'_>, key: &CacheKey) -> Result<Rese
     let started = Instant::now();
     let credits_before = run.spend.credits;
     let result = research::fetch(run).await;
-    let db = &run.engine.inner.db;
+    let engine = run.engine;
+    let db = &engine.inner.db;
     let now = Utc::now();
     cache::count_lookup(db, now, Lookup::default()).await?;
     if let Ok(researched) = &result

@@ -1,12 +1,13 @@
 //! One company's way through the pipeline, with its state in the database
-//! after every step.
+//! after every step. Every write is fenced by the company's claim: a run
+//! that lost its claim records what it spent and stops.
 
 use std::time::Instant;
 
 use sea_orm::DbErr;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use super::{Engine, cache, runner::JobControl, scoring};
+use super::{Engine, cache, capacity::Capacity, held::ClaimGuard, runner::JobControl, scoring};
 use crate::{
     domain::{
         job::{CompanyProgress, CompanyStatus, ProgressEvent, Stage},
@@ -14,8 +15,8 @@ use crate::{
     },
     server::{
         db::{
-            companies::{self, ScoredCompany, Spend},
-            entities::company,
+            claims::{Claim, ClaimedCompany},
+            companies::{self, ScoredCompany, Spend, WriteError},
         },
         providers::{ChatRequest, ChatResponse, ProviderError, SearchOutcome},
     },
@@ -27,6 +28,8 @@ pub(super) enum Stop {
     Abort(String),
     Cancelled,
     Failed(String),
+    /// Another instance holds the company now.
+    LostClaim,
     Database(DbErr),
 }
 
@@ -36,14 +39,27 @@ impl From<DbErr> for Stop {
     }
 }
 
+impl From<WriteError> for Stop {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::LostClaim(_) => Stop::LostClaim,
+            WriteError::Database(error) => Stop::Database(error),
+        }
+    }
+}
+
 /// What one company's task needs to know and update.
 pub(super) struct CompanyRun<'a> {
     pub engine: &'a Engine,
     pub control: &'a JobControl,
     pub job_id: i32,
     pub rubric: &'a Rubric,
-    pub company: company::Model,
+    pub company: ClaimedCompany,
+    pub claim: Claim,
+    /// What this run has spent.
     pub spend: Spend,
+    /// What of it is written.
+    saved: Spend,
     /// Ignore cached research and overwrite it.
     pub refresh_cache: bool,
 }
@@ -69,6 +85,19 @@ impl CompanyRun<'_> {
                 / 1e6;
     }
 
+    /// What this run spent since its last write (the next write adds it).
+    pub fn unsaved(&mut self) -> Spend {
+        self.update_cost();
+        self.spend.since(&self.saved)
+    }
+
+    /// Takes a fenced write's outcome: on success its spend is written.
+    pub fn wrote(&mut self, result: Result<(), WriteError>) -> Result<(), Stop> {
+        result?;
+        self.saved = self.spend.clone();
+        Ok(())
+    }
+
     pub fn emit(
         &self,
         status: CompanyStatus,
@@ -88,47 +117,73 @@ impl CompanyRun<'_> {
     }
 
     /// Persists a stage change (with the spend so far) and announces it.
-    pub async fn stage(&mut self, stage: Stage) -> Result<(), DbErr> {
-        self.save_spend(stage).await?;
+    pub async fn stage(&mut self, stage: Stage) -> Result<(), Stop> {
+        let spend = self.unsaved();
+        let written = companies::set_stage(&self.engine.inner.db, self.claim, stage, &spend).await;
+        self.wrote(written)?;
         self.emit(CompanyStatus::Researching, stage, None, None);
         Ok(())
     }
 
-    /// Saves the spend so far, at `stage`.
-    pub async fn save_spend(&mut self, stage: Stage) -> Result<(), DbErr> {
-        self.update_cost();
-        companies::set_stage(
-            &self.engine.inner.db,
-            self.company.id,
-            CompanyStatus::Researching,
-            stage,
-            &self.spend,
-        )
-        .await
+    /// Before money is spent: the claim must still be ours. Normally known
+    /// from the last renewal; after a stall it is asked of the database.
+    async fn still_mine(&self) -> Result<(), Stop> {
+        if self.engine.claim_is_fresh(self.claim) || self.engine.reconfirm(self.claim).await? {
+            Ok(())
+        } else {
+            Err(Stop::LostClaim)
+        }
     }
 
-    /// One search under the global search limit; its time is added to the spend.
-    pub async fn search(&mut self, query: &str) -> Result<SearchOutcome, ProviderError> {
+    /// One search under the deployment's search limit. Its expected credits
+    /// are written before it is sent (a crash mid-call still counts what the
+    /// provider charged), and corrected by what the answer says.
+    pub async fn search(
+        &mut self,
+        query: &str,
+    ) -> Result<Result<SearchOutcome, ProviderError>, Stop> {
+        let expected = self.engine.inner.search.credits_per_search();
+        let (engine, control) = (self.engine, self.control);
         let started = Instant::now();
         let result = {
             let _permit =
-                fair_permit(&self.control.search_turn, &self.engine.inner.search_permits).await;
-            self.engine.inner.search.search(query).await
+                fair_permit(engine, &control.search_turn, &engine.inner.limits.search).await;
+            // Checked once it may go: the wait may have spanned a stall.
+            self.still_mine().await?;
+            // Written as the search goes out, not while it waits for its turn.
+            self.spend.credits += expected;
+            self.spend.search_attempts += 1;
+            if let Err(stop) = self.stage(Stage::Searching).await {
+                // Not sent: not spent.
+                self.spend.credits -= expected;
+                self.spend.search_attempts -= 1;
+                return Err(stop);
+            }
+            engine.inner.search.search(query).await
         };
         self.spend.search_seconds += started.elapsed().as_secs_f64();
-        self.spend.search_attempts += 1;
-        result
+        self.spend.credits -= expected;
+        if let Ok(outcome) = &result {
+            self.spend.credits += outcome.credits;
+        }
+        Ok(result)
     }
 
-    /// One LLM call under the global LLM limit; its time is added to the spend.
-    pub async fn chat(&mut self, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+    /// One LLM call under the deployment's LLM limit; its time is added to the spend.
+    pub async fn chat(
+        &mut self,
+        request: &ChatRequest,
+    ) -> Result<Result<ChatResponse, ProviderError>, Stop> {
         let started = Instant::now();
+        let engine = self.engine;
         let result = {
-            let _permit = fair_permit(&self.control.llm_turn, &self.engine.inner.llm_permits).await;
-            self.engine.inner.llm.chat(request).await
+            let _permit =
+                fair_permit(engine, &self.control.llm_turn, &engine.inner.limits.llm).await;
+            self.still_mine().await?;
+            engine.inner.llm.chat(request).await
         };
         self.spend.llm_seconds += started.elapsed().as_secs_f64();
-        result
+        Ok(result)
     }
 
     /// Stops here if the job was cancelled or must abort.
@@ -136,19 +191,23 @@ impl CompanyRun<'_> {
         if let Some(message) = self.control.aborted() {
             return Err(Stop::Abort(message));
         }
-        if self.control.is_cancelled() {
+        if self.control.is_cancelled() || self.engine.is_stopping() {
             return Err(Stop::Cancelled);
         }
         Ok(())
     }
 }
 
-/// A permit of a global limit, taken in the job's turn: while a company of a
-/// job waits in the limit's (first-come) queue, the job's other companies wait
+/// A permit of a limit, taken in the job's turn: while a company of a job
+/// waits in the limit's (first-come) queue, the job's other companies wait
 /// behind it, so the queue holds one company per job and serves jobs in turn.
-async fn fair_permit<'a>(turn: &Semaphore, limit: &'a Semaphore) -> SemaphorePermit<'a> {
+async fn fair_permit<'b>(
+    engine: &'b Engine,
+    turn: &Semaphore,
+    limit: &'b Capacity,
+) -> SemaphorePermit<'b> {
     let _turn = turn.acquire().await.expect("never closed");
-    limit.acquire().await.expect("never closed")
+    engine.inner.limits.permit(limit).await
 }
 
 /// The job a company belongs to, as its task sees it.
@@ -162,70 +221,100 @@ pub(super) async fn process(
     engine: &Engine,
     control: &JobControl,
     job: JobRef<'_>,
-    company: company::Model,
+    company: ClaimedCompany,
+    mut guard: ClaimGuard,
 ) -> Result<(), DbErr> {
-    let JobRef {
-        id: job_id,
-        rubric,
-        refresh_cache,
-    } = job;
     let db = &engine.inner.db;
-    if CompanyStatus::parse(&company.status).is_some_and(CompanyStatus::is_finished) {
-        return Ok(());
-    }
-    let spend = Spend::of(&company);
     let mut run = CompanyRun {
         engine,
         control,
-        job_id,
-        rubric,
+        job_id: job.id,
+        rubric: job.rubric,
+        claim: guard.claim,
         company,
-        spend,
-        refresh_cache,
+        spend: Spend::default(),
+        saved: Spend::default(),
+        refresh_cache: job.refresh_cache,
     };
-    let outcome = pipeline(&mut run).await;
-    run.update_cost();
-    let id = run.company.id;
-    match outcome {
-        Ok(()) => {}
+    let outcome = match pipeline(&mut run).await {
+        Err(Stop::Cancelled) if engine.is_stopping() && !control.is_cancelled() => {
+            // This instance is stopping: the company goes back to the queue.
+            let spend = run.unsaved();
+            let written = companies::requeue(db, run.claim, &spend).await;
+            run.wrote(written)
+        }
         Err(Stop::Abort(message)) => {
             control.abort(message);
-            companies::requeue(db, id, &run.spend).await?;
-            run.emit(CompanyStatus::Pending, Stage::Queued, None, None);
+            let spend = run.unsaved();
+            let written = companies::requeue(db, run.claim, &spend).await;
+            run.wrote(written)
+                .map(|()| run.emit(CompanyStatus::Pending, Stage::Queued, None, None))
         }
         Err(Stop::Cancelled) => {
             let message = "Cancelled while it was being researched.";
-            companies::finish_unscored(db, id, CompanyStatus::Cancelled, message, &run.spend)
-                .await?;
-            run.emit(
+            let spend = run.unsaved();
+            let written = companies::finish_unscored(
+                db,
+                run.claim,
                 CompanyStatus::Cancelled,
-                Stage::Done,
-                Some(message.into()),
-                None,
-            );
+                message,
+                &spend,
+            )
+            .await;
+            run.wrote(written).map(|()| {
+                run.emit(
+                    CompanyStatus::Cancelled,
+                    Stage::Done,
+                    Some(message.into()),
+                    None,
+                )
+            })
         }
         Err(Stop::Failed(message)) => {
-            companies::finish_unscored(db, id, CompanyStatus::Failed, &message, &run.spend).await?;
-            run.emit(CompanyStatus::Failed, Stage::Done, Some(message), None);
+            let spend = run.unsaved();
+            let written =
+                companies::finish_unscored(db, run.claim, CompanyStatus::Failed, &message, &spend)
+                    .await;
+            run.wrote(written)
+                .map(|()| run.emit(CompanyStatus::Failed, Stage::Done, Some(message), None))
         }
-        Err(Stop::Database(error)) => return Err(error),
-    }
+        other => other,
+    };
     control.touch();
-    Ok(())
+    match outcome {
+        Ok(()) => {
+            guard.settle();
+            Ok(())
+        }
+        Err(Stop::LostClaim) => {
+            // What it spent before it knew was spent all the same.
+            guard.settle();
+            tracing::info!(
+                company = run.company.id,
+                "another instance took this company over; stopping it here"
+            );
+            companies::add_spend(db, run.company.id, &run.unsaved()).await
+        }
+        // The guard hands the company back; its lease would run out otherwise.
+        Err(Stop::Database(error)) => Err(error),
+        Err(Stop::Abort(_) | Stop::Cancelled | Stop::Failed(_)) => unreachable!("handled above"),
+    }
 }
 
 async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
     run.checkpoint().await?;
-    run.stage(Stage::Searching).await?;
+    // Announced, not written: the first write is the cache's answer or the
+    // first search (with its expected credits).
+    run.emit(CompanyStatus::Researching, Stage::Searching, None, None);
     let researched = cache::research(run).await?;
     run.checkpoint().await?;
     // The spend is already stored with the verdict: scoring is announced, not written.
     run.emit(CompanyStatus::Researching, Stage::Scoring, None, None);
     let scored = scoring::score_company(run, &researched.evidence).await?;
-    run.update_cost();
-    companies::complete(
+    let spend = run.unsaved();
+    let written = companies::complete(
         &run.engine.inner.db,
-        run.company.id,
+        run.claim,
         ScoredCompany {
             research: &scored.answer.research,
             reasoning: &scored.answer.analysis.reasoning,
@@ -236,9 +325,10 @@ async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
             cache_hit: researched.cache_hit,
             evidence_fetched_at: researched.fetched_at,
         },
-        &run.spend,
+        &spend,
     )
-    .await?;
+    .await;
+    run.wrote(written)?;
     run.emit(
         CompanyStatus::Completed,
         Stage::Done,

@@ -1,6 +1,8 @@
 //! The research engine: search -> validation -> scoring for every company of a
-//! job, as a continuous pipeline under global concurrency limits. Work state
-//! lives in the database; this process only holds leases on the jobs it runs.
+//! job, as a continuous pipeline under the deployment's concurrency limits.
+//! Work state lives in the database. Every instance works on every running
+//! job, holding only per-company claims (fenced, on a lease of the
+//! database's clock), so instances can stall, die or stop at any moment.
 
 use std::{
     collections::HashSet,
@@ -9,90 +11,31 @@ use std::{
 };
 
 use sea_orm::{DatabaseConnection, DbErr};
-use tokio::sync::{Semaphore, broadcast};
 
 use super::{
     db::{
+        claims::{self, Claim},
         entities::job,
+        job_runs,
         jobs::{self, NewJob},
     },
     providers::{LlmProvider, SearchProvider},
     rubrics::Rubrics,
 };
-use crate::domain::{evidence::Budget, job::ProgressEvent};
+use crate::domain::job::ProgressEvent;
 
 mod cache;
+mod capacity;
 mod company_task;
+pub mod events;
+mod held;
+mod limits;
 mod research;
 mod runner;
 mod scoring;
+mod settings;
 
-/// Prices used for the cost estimate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Pricing {
-    pub usd_per_credit: f64,
-    pub usd_per_million_prompt_tokens: f64,
-    pub usd_per_million_completion_tokens: f64,
-}
-
-impl Default for Pricing {
-    fn default() -> Self {
-        Self {
-            usd_per_credit: crate::domain::job::USD_PER_TAVILY_CREDIT,
-            usd_per_million_prompt_tokens: 0.25,
-            usd_per_million_completion_tokens: 0.75,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct EngineSettings {
-    pub search_concurrency: usize,
-    pub llm_concurrency: usize,
-    pub validation_enabled: bool,
-    pub validation_threshold: f64,
-    pub max_search_attempts: u32,
-    pub budget: Budget,
-    /// Characters of evidence the validator sees (an excerpt of every source).
-    pub validation_chars: usize,
-    /// A job whose owner has not renewed its lease for this long is taken over.
-    pub lease: Duration,
-    pub pricing: Pricing,
-    pub cache: CachePolicy,
-}
-
-/// Whether verified research is shared across jobs, and for how long.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CachePolicy {
-    pub enabled: bool,
-    pub ttl_days: u32,
-}
-
-impl Default for CachePolicy {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            ttl_days: 30,
-        }
-    }
-}
-
-impl Default for EngineSettings {
-    fn default() -> Self {
-        Self {
-            search_concurrency: 50,
-            llm_concurrency: 10,
-            validation_enabled: true,
-            validation_threshold: 0.6,
-            max_search_attempts: 2,
-            budget: Budget::default(),
-            validation_chars: 8_000,
-            lease: Duration::from_secs(30),
-            pricing: Pricing::default(),
-            cache: CachePolicy::default(),
-        }
-    }
-}
+pub use settings::{CachePolicy, EngineSettings, Pricing};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -116,14 +59,15 @@ struct Inner {
     llm: Arc<dyn LlmProvider>,
     rubrics: Rubrics,
     settings: EngineSettings,
-    search_permits: Semaphore,
-    llm_permits: Semaphore,
-    /// Companies in flight at once, across jobs: enough to keep both limits busy,
-    /// few enough that a company moves on to scoring soon after its check.
-    admission: Arc<Semaphore>,
-    events: broadcast::Sender<ProgressEvent>,
+    /// This instance's share of the deployment's limits, and its admission window.
+    limits: Arc<limits::Limits>,
+    held: Arc<held::Held>,
+    events: events::Events,
     instance_id: String,
+    /// Jobs with a driver in this instance.
     running: Mutex<HashSet<i32>>,
+    stopping: tokio::sync::watch::Sender<bool>,
+    background: Mutex<Vec<runner::AbortOnDrop>>,
 }
 
 /// A cheap handle on the engine.
@@ -132,7 +76,22 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
+fn new_instance_id(host: &str) -> String {
+    let mut host: String = host
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.')
+        .take(40)
+        .collect();
+    if host.is_empty() {
+        host.push_str("host");
+    }
+    format!("{host}-{}-{:08x}", std::process::id(), fastrand::u32(..))
+}
+
 impl Engine {
+    /// Starts the engine's background work (the share of the limits, claim
+    /// renewal, progress from other instances); the caller then resumes jobs
+    /// with [`Engine::spawn_supervisor`].
     pub fn new(
         db: DatabaseConnection,
         search: Arc<dyn SearchProvider>,
@@ -140,23 +99,63 @@ impl Engine {
         rubrics: Rubrics,
         settings: EngineSettings,
     ) -> Self {
-        let (events, _) = broadcast::channel(4096);
-        let window = settings.search_concurrency + 2 * settings.llm_concurrency;
-        Self {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
+        let instance_id = new_instance_id(&host);
+        let limits = Arc::new(limits::Limits::new(
+            settings.search_concurrency,
+            settings.llm_concurrency,
+        ));
+        let (leftovers, leftovers_inbox) = tokio::sync::mpsc::unbounded_channel();
+        let (events, event_tasks) = events::Events::new(&db, &instance_id);
+        let engine = Self {
             inner: Arc::new(Inner {
+                limits: limits.clone(),
+                held: Arc::new(held::Held::new(leftovers)),
+                events,
+                instance_id: instance_id.clone(),
+                running: Mutex::new(HashSet::new()),
+                stopping: tokio::sync::watch::channel(false).0,
+                background: Mutex::default(),
                 db,
                 search,
                 llm,
                 rubrics,
-                search_permits: Semaphore::new(settings.search_concurrency),
-                llm_permits: Semaphore::new(settings.llm_concurrency),
-                admission: Arc::new(Semaphore::new(window)),
                 settings,
-                events,
-                instance_id: format!("{}-{:08x}", std::process::id(), fastrand::u32(..)),
-                running: Mutex::new(HashSet::new()),
             }),
-        }
+        };
+        let weak = Arc::downgrade(&engine.inner);
+        let registry = limits::Registry {
+            db: engine.inner.db.clone(),
+            id: instance_id.clone(),
+            host,
+            lease: engine.inner.settings.lease,
+            limits,
+        };
+        let mut background: Vec<runner::AbortOnDrop> =
+            event_tasks.into_iter().map(runner::AbortOnDrop).collect();
+        background.push(runner::AbortOnDrop(tokio::spawn(registry.run(move || {
+            weak.upgrade()
+                .is_some_and(|inner| !inner.running.lock().expect("running set").is_empty())
+        }))));
+        background.push(runner::AbortOnDrop(tokio::spawn(held::renew_forever(
+            engine.inner.db.clone(),
+            engine.inner.held.clone(),
+            instance_id,
+            engine.inner.settings.lease,
+        ))));
+        let weak = Arc::downgrade(&engine.inner);
+        background.push(runner::AbortOnDrop(tokio::spawn(held::settle_leftovers(
+            engine.inner.db.clone(),
+            leftovers_inbox,
+            move |job_id| {
+                // Someone has to run what went back to the queue.
+                if let Some(inner) = weak.upgrade() {
+                    Engine { inner }.start(job_id);
+                }
+            },
+        ))));
+        *engine.inner.background.lock().expect("background") = background;
+        engine
     }
 
     pub fn rubrics(&self) -> &Rubrics {
@@ -167,19 +166,47 @@ impl Engine {
         &self.inner.settings
     }
 
-    /// This instance's name in job leases and cache claims.
+    /// This instance's name in company claims, cache claims and the instances table.
     pub fn instance_id(&self) -> &str {
         &self.inner.instance_id
     }
 
-    /// Progress events: one per company stage change and per job status change.
-    pub fn subscribe(&self) -> broadcast::Receiver<ProgressEvent> {
+    /// Progress events of every job, from every instance.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<events::Update> {
         self.inner.events.subscribe()
     }
 
+    /// Resolves when this instance begins to stop (event streams end then).
+    pub fn stopping(&self) -> impl Future<Output = ()> + Send + use<> {
+        let mut stopping = self.inner.stopping.subscribe();
+        async move {
+            let _ = stopping.wait_for(|stopping| *stopping).await;
+        }
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        *self.inner.stopping.borrow()
+    }
+
     fn emit(&self, event: ProgressEvent) {
-        // Nobody listening is fine.
-        let _ = self.inner.events.send(event);
+        self.inner.events.emit(event);
+    }
+
+    fn claim_is_fresh(&self, claim: Claim) -> bool {
+        self.inner
+            .held
+            .is_fresh(claim, self.inner.settings.lease * 3 / 4)
+    }
+
+    async fn reconfirm(&self, claim: Claim) -> Result<bool, DbErr> {
+        held::reconfirm(
+            &self.inner.db,
+            &self.inner.held,
+            &self.inner.instance_id,
+            claim,
+            self.inner.settings.lease,
+        )
+        .await
     }
 
     /// Creates a job and starts it.
@@ -198,48 +225,29 @@ impl Engine {
         Ok(job)
     }
 
-    /// Runs the job in this process unless it already runs here.
+    /// Runs a driver for the job in this instance unless one runs here already.
+    /// (Other instances join through its progress events and their supervisors.)
     pub fn start(&self, job_id: i32) {
-        if !self
-            .inner
-            .running
-            .lock()
-            .expect("running set")
-            .insert(job_id)
+        if self.is_stopping()
+            || !self
+                .inner
+                .running
+                .lock()
+                .expect("running set")
+                .insert(job_id)
         {
             return;
         }
+        self.inner.limits.wake.notify_one();
         let engine = self.clone();
         tokio::spawn(async move {
-            loop {
-                if let Err(error) = runner::run_job(&engine, job_id).await {
-                    tracing::error!(job_id, %error, "job runner stopped with a database error; the job will be resumed");
-                }
-                engine
-                    .inner
-                    .running
-                    .lock()
-                    .expect("running set")
-                    .remove(&job_id);
-                // A retry that arrived while this run was finishing finds the job
-                // pending again: run it now rather than leave it waiting.
-                let pending = jobs::find(&engine.inner.db, job_id)
-                    .await
-                    .ok()
-                    .flatten()
-                    .is_some_and(|job| {
-                        job.status == crate::domain::job::JobStatus::Pending.as_str()
-                    });
-                if !pending
-                    || !engine
-                        .inner
-                        .running
-                        .lock()
-                        .expect("running set")
-                        .insert(job_id)
-                {
-                    break;
-                }
+            // Leaves the running set however the driver ends, a panic included.
+            let _driver = DriverSlot {
+                engine: engine.clone(),
+                job_id,
+            };
+            if let Err(error) = runner::drive(&engine, job_id).await {
+                tracing::error!(job_id, %error, "job driver stopped with a database error; the job will be resumed");
             }
         });
     }
@@ -253,7 +261,8 @@ impl Engine {
     }
 
     /// Asks a job to stop. Finished companies keep their results; the others
-    /// end as cancelled. A job nobody is running is cancelled at once.
+    /// end as cancelled: at once if nobody holds them, else in their holder's
+    /// hands (or here once the holder's lease ran out).
     pub async fn cancel(&self, job_id: i32) -> Result<(), EngineError> {
         let job = jobs::find(&self.inner.db, job_id)
             .await?
@@ -262,14 +271,8 @@ impl Engine {
         if status.is_none_or(|s| s.is_finished()) {
             return Err(EngineError::NotRunning(job_id));
         }
-        jobs::request_cancel(&self.inner.db, job_id).await?;
-        let lease = chrono::Duration::from_std(self.inner.settings.lease).unwrap_or_default();
-        let owner_alive = job
-            .heartbeat_at
-            .is_some_and(|at| at > chrono::Utc::now() - lease);
-        if !self.is_running_here(job_id) && !owner_alive {
-            runner::finish_cancelled(self, job_id).await?;
-        }
+        job_runs::request_cancel(&self.inner.db, job_id).await?;
+        runner::finish_cancelled(self, job_id).await?;
         Ok(())
     }
 
@@ -283,42 +286,99 @@ impl Engine {
         {
             return Err(EngineError::AlreadyRunning(job_id));
         }
-        let requeued = jobs::reset_for_retry(&self.inner.db, job_id, refresh_cache).await?;
+        let requeued = job_runs::reset_for_retry(&self.inner.db, job_id, refresh_cache).await?;
         self.start(job_id);
+        runner::emit_job(self, job_id).await?;
         Ok(requeued)
     }
 
-    /// Releases this instance's job leases (graceful shutdown).
-    pub async fn release_leases(&self) {
-        match jobs::release_all(&self.inner.db, &self.inner.instance_id).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(jobs = n, "released running jobs for the next start"),
-            Err(error) => tracing::warn!(%error, "could not release job leases"),
-        }
+    /// The first step of a clean stop: event streams end, drivers claim no
+    /// more, and companies in flight stop at their next step.
+    pub fn begin_stop(&self) {
+        self.inner.stopping.send_replace(true);
     }
 
-    /// Takes over jobs whose owner stopped (a crash, a restart, another
-    /// instance gone), now and then every few seconds.
+    /// The last step of a clean stop: whatever this instance still holds
+    /// goes back to the queue, and its share of the limits to the others.
+    pub async fn stop(&self, grace: Duration) {
+        self.begin_stop();
+        let deadline = tokio::time::Instant::now() + grace;
+        while !self.inner.running.lock().expect("running set").is_empty()
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let held = self.inner.held.all();
+        match claims::hand_back(&self.inner.db, &held).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                companies = n,
+                "handed companies in flight back to the queue"
+            ),
+            Err(error) => {
+                tracing::warn!(%error, "could not hand companies back; their leases run out")
+            }
+        }
+        if let Err(error) =
+            super::db::cache_claims::release_claims_of(&self.inner.db, &self.inner.instance_id)
+                .await
+        {
+            tracing::warn!(%error, "could not release cache claims; they run out");
+        }
+        limits::Registry::leave(&self.inner.db, &self.inner.instance_id).await;
+        self.inner.background.lock().expect("background").clear();
+    }
+
+    /// Joins every job that needs work, now and then every second: a new job
+    /// another instance started, companies a stopped instance left behind
+    /// (their lease ran out), a job whose last runner died before ending it.
     pub fn spawn_supervisor(&self) -> tokio::task::JoinHandle<()> {
         let engine = self.clone();
-        let every = (self.inner.settings.lease / 3).max(Duration::from_millis(200));
+        let every = (self.inner.settings.lease / 3)
+            .clamp(Duration::from_millis(200), Duration::from_secs(1));
         tokio::spawn(async move {
-            loop {
-                let lease =
-                    chrono::Duration::from_std(engine.inner.settings.lease).unwrap_or_default();
-                match jobs::orphaned(&engine.inner.db, lease).await {
-                    Ok(ids) => {
-                        for id in ids {
-                            if !engine.is_running_here(id) {
-                                tracing::info!(job_id = id, "resuming a job whose runner stopped");
-                                engine.start(id);
-                            }
-                        }
-                    }
-                    Err(error) => tracing::warn!(%error, "could not look for jobs to resume"),
+            while !engine.is_stopping() {
+                if let Err(error) = engine.sweep().await {
+                    tracing::warn!(%error, "could not look for jobs to run");
                 }
                 tokio::time::sleep(every).await;
             }
         })
+    }
+
+    async fn sweep(&self) -> Result<(), DbErr> {
+        let db = &self.inner.db;
+        for (job_id, cancel_requested) in job_runs::unfinished(db).await? {
+            if self.is_running_here(job_id) {
+                continue;
+            }
+            if cancel_requested {
+                runner::finish_cancelled(self, job_id).await?;
+            } else if claims::has_unheld_work(db, job_id).await? {
+                tracing::info!(job_id, "joining a job with companies to research");
+                self.start(job_id);
+            } else if job_runs::try_finish(db, job_id).await? {
+                runner::emit_job(self, job_id).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A job's place in the running set, given up when its driver ends.
+struct DriverSlot {
+    engine: Engine,
+    job_id: i32,
+}
+
+impl Drop for DriverSlot {
+    fn drop(&mut self) {
+        self.engine
+            .inner
+            .running
+            .lock()
+            .expect("running set")
+            .remove(&self.job_id);
+        self.engine.inner.limits.wake.notify_one();
     }
 }

@@ -44,7 +44,6 @@ pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> 
     for attempt in 1..=attempts {
         if attempt > 1 {
             run.checkpoint().await?;
-            run.stage(Stage::Searching).await?;
         }
         let q = if attempt == 1 {
             query::first_query(run.name(), run.website(), &run.rubric.search.keywords)
@@ -55,22 +54,20 @@ pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> 
                 &run.rubric.search.refine_keywords,
             )
         };
-        let outcome = match run.search(&q).await {
+        // The search writes the stage, with its expected credits.
+        let outcome = match run.search(&q).await? {
             Ok(outcome) => outcome,
             Err(error @ ProviderError::Unauthorized { .. }) => {
                 return Err(Stop::Abort(format!("Stopped: {error}.")));
             }
             Err(error) if attempt < attempts => {
                 tracing::warn!(company = run.name(), %error, "search failed; trying again");
-                run.save_spend(Stage::Searching).await?;
                 continue;
             }
             Err(error) => return Err(Stop::Failed(format!("Search failed: {error}."))),
         };
-        run.spend.credits += outcome.credits;
         let evidence = evidence::prepare(run.name(), &outcome.sources, &settings.budget);
         let verdict = if evidence.is_empty() {
-            run.save_spend(Stage::Searching).await?;
             unverified("The search returned no usable sources.".into())
         } else if !settings.validation_enabled {
             return Ok(Researched {
@@ -84,8 +81,10 @@ pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> 
             run.stage(Stage::Validating).await?;
             validate(run, &evidence).await?
         };
-        companies::record_verdict(&run.engine.inner.db, run.company.id, &verdict, &run.spend)
-            .await?;
+        let spend = run.unsaved();
+        let written =
+            companies::record_verdict(&run.engine.inner.db, run.claim, &verdict, &spend).await;
+        run.wrote(written)?;
         if verdict.verifies(settings.validation_threshold) {
             return Ok(Researched {
                 evidence,
@@ -122,7 +121,7 @@ async fn validate(run: &mut CompanyRun<'_>, evidence: &[EvidenceSource]) -> Resu
     };
     let mut problem = String::new();
     for _ in 0..2 {
-        match run.chat(&request).await {
+        match run.chat(&request).await? {
             Ok(response) => {
                 run.spend.validation_prompt_tokens += response.prompt_tokens as i64;
                 run.spend.validation_completion_tokens += response.completion_tokens as i64;

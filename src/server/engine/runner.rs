@@ -1,12 +1,14 @@
-//! One job's run in this process: claim its lease, research its unfinished
-//! companies concurrently, and record how it ended.
+//! One job's driver in this instance. Every instance runs a driver for every
+//! running job: it claims the job's companies a few at a time as this
+//! instance has room, researches them concurrently, and the instance that
+//! sees the last company finish ends the job.
 
 use std::{
     sync::{
         Arc, Mutex,
         atomic::{AtomicBool, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use sea_orm::DbErr;
@@ -14,16 +16,21 @@ use tokio::{sync::Semaphore, task::JoinSet};
 
 use super::{Engine, company_task};
 use crate::{
-    domain::job::{CompanyStatus, JobProgress, JobStatus, ProgressEvent},
-    server::db::{companies, company_query, jobs, views::job_view},
+    domain::job::{JobProgress, JobStatus, ProgressEvent},
+    server::db::{claims, company_query, entities::job, job_runs, jobs, views::job_view},
 };
 
 /// How often a running job's totals are brought up to date (when something
 /// changed) and its cancel flag is read: the totals cost one query per tick,
 /// not one per company.
 const TICK: Duration = Duration::from_millis(250);
+/// Companies claimed in one statement, at most.
+const BATCH: usize = 8;
+/// How often a driver with companies in flight looks for more to claim
+/// (another instance may have handed some back).
+const LOOK_AGAIN: Duration = Duration::from_millis(500);
 
-/// Shared by the company tasks of one run.
+/// Shared by the company tasks of one job in this instance.
 pub(super) struct JobControl {
     /// Set when the job must stop at once (a provider rejected the key), with the message for the user.
     abort: Mutex<Option<String>>,
@@ -31,8 +38,8 @@ pub(super) struct JobControl {
     cancelled: AtomicBool,
     /// A company changed since the totals were last brought up to date.
     dirty: AtomicBool,
-    /// One waiter per job in each global queue: holding its job's turn, a
-    /// company waits for a global permit, so the queue serves jobs in turn.
+    /// One waiter per job in each limit's queue: holding its job's turn, a
+    /// company waits for a permit, so the queue serves jobs in turn.
     pub(super) search_turn: Semaphore,
     pub(super) llm_turn: Semaphore,
 }
@@ -69,6 +76,20 @@ impl JobControl {
     pub(super) fn aborted(&self) -> Option<String> {
         self.abort.lock().expect("abort slot").clone()
     }
+
+    fn stops(&self, engine: &Engine) -> bool {
+        self.aborted().is_some() || self.is_cancelled() || engine.is_stopping()
+    }
+}
+
+/// Ends a background task when dropped, however its owner ends (an error,
+/// a panic): a job's ticker never outlives its driver.
+pub(super) struct AbortOnDrop(pub tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 pub(super) async fn emit_job(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
@@ -89,129 +110,155 @@ pub(super) async fn emit_job(engine: &Engine, job_id: i32) -> Result<(), DbErr> 
     Ok(())
 }
 
+/// Cancels what nobody holds and ends the job if nothing is left.
 pub(super) async fn finish_cancelled(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
-    companies::cancel_unfinished(&engine.inner.db, job_id).await?;
-    jobs::finish(&engine.inner.db, job_id, JobStatus::Cancelled, None).await?;
+    claims::cancel_unheld(&engine.inner.db, job_id).await?;
+    conclude(engine, job_id).await
+}
+
+/// Ends the job if all its companies have finished, and announces it.
+pub(super) async fn conclude(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
+    if job_runs::try_finish(&engine.inner.db, job_id).await? {
+        tracing::info!(job_id, "job finished");
+    }
     emit_job(engine, job_id).await
 }
 
-pub(super) async fn run_job(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
+pub(super) async fn drive(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
     let db = &engine.inner.db;
-    let lease = chrono::Duration::from_std(engine.inner.settings.lease).unwrap_or_default();
-    if !jobs::claim(db, job_id, &engine.inner.instance_id, lease).await? {
-        return Ok(());
-    }
     let Some(job) = jobs::find(db, job_id).await? else {
         return Ok(());
     };
+    if !matches!(
+        JobStatus::parse(&job.status),
+        Some(JobStatus::Pending | JobStatus::Running)
+    ) {
+        return Ok(());
+    }
     let Some(rubric) = engine.inner.rubrics.get(&job.target_type) else {
         let message = format!(
             "This job's target type {:?} has no rubric on this server.",
             job.target_type
         );
-        jobs::finish(db, job_id, JobStatus::Failed, Some(message)).await?;
+        job_runs::fail(db, job_id, &message).await?;
         return emit_job(engine, job_id).await;
     };
-    jobs::mark_started(db, job_id).await?;
-    // Whatever a previous owner left in flight starts again from the queue.
-    companies::requeue_in_flight(db, job_id).await?;
-    jobs::refresh_totals(db, job_id).await?;
-    emit_job(engine, job_id).await?;
-    tracing::info!(job_id, rubric = %rubric.id, "job running");
+    if job_runs::set_running(db, job_id).await? {
+        job_runs::mark_started(db, job_id).await?;
+        tracing::info!(job_id, rubric = %rubric.id, "job running");
+        emit_job(engine, job_id).await?;
+    }
 
     let control = Arc::new(JobControl::default());
-    let heartbeat = spawn_heartbeat(engine, job_id);
-    let ticker = spawn_ticker(engine, job_id, control.clone());
+    let _ticker = AbortOnDrop(spawn_ticker(engine, job_id, control.clone()));
     let mut tasks = JoinSet::new();
-    // Admission is taken here, one company at a time per job: each running
-    // job has at most one waiter in the engine's (first-come) admission queue,
-    // so free slots go to the jobs in turn and a small job is not stuck behind
-    // a big one.
-    // The run holds the job's lease, so nobody else changes these rows meanwhile.
-    for company in companies::unfinished(db, job_id).await? {
-        let slot = loop {
-            tokio::select! {
-                slot = engine.inner.admission.clone().acquire_owned() => break slot.expect("the admission semaphore is never closed"),
-                Some(joined) = tasks.join_next() => log_task(job_id, joined),
-            }
-        };
-        if control.aborted().is_some() || control.is_cancelled() {
-            break;
-        }
-        let engine = engine.clone();
-        let control = control.clone();
-        let rubric = rubric.clone();
-        let refresh_cache = job.refresh_cache;
-        tasks.spawn(async move {
-            let _slot = slot;
-            let job = company_task::JobRef {
-                id: job_id,
-                rubric: &rubric,
-                refresh_cache,
-            };
-            company_task::process(&engine, &control, job, company).await
-        });
-    }
+    let claimed = claim_and_run(engine, &control, &job, &rubric, &mut tasks).await;
+    // Even after a database error, the companies in flight finish or are handed back.
     while let Some(joined) = tasks.join_next().await {
         log_task(job_id, joined);
     }
-    ticker.abort();
-    heartbeat.abort();
-
-    if let Some(message) = control.aborted() {
-        companies::requeue_in_flight(db, job_id).await?;
-        jobs::finish(db, job_id, JobStatus::Failed, Some(message)).await?;
-    } else if control.is_cancelled() || jobs::is_cancel_requested(db, job_id).await? {
-        companies::cancel_unfinished(db, job_id).await?;
-        jobs::finish(db, job_id, JobStatus::Cancelled, None).await?;
-    } else {
-        // Nothing may stay pending in a finished job: a company whose task
-        // died ends failed with a reason, and a retry runs it again.
-        for id in companies::unfinished_ids(db, job_id).await? {
-            companies::finish_unscored(
-                db,
-                id,
-                CompanyStatus::Failed,
-                "The research stopped unexpectedly. Retry the job to run this company again.",
-                &companies::find(db, id)
-                    .await?
-                    .map(|c| companies::Spend::of(&c))
-                    .unwrap_or_default(),
-            )
-            .await?;
-        }
-        jobs::finish(db, job_id, JobStatus::Completed, None).await?;
+    claimed?;
+    if engine.is_stopping() {
+        return Ok(());
     }
-    tracing::info!(job_id, "job finished");
-    emit_job(engine, job_id).await
+    if let Some(message) = control.aborted() {
+        if job_runs::fail(db, job_id, &message).await? {
+            tracing::warn!(job_id, %message, "job stopped");
+        }
+        return emit_job(engine, job_id).await;
+    }
+    if control.is_cancelled() || job_runs::control(db, job_id).await?.cancel_requested {
+        return finish_cancelled(engine, job_id).await;
+    }
+    conclude(engine, job_id).await
+}
+
+/// Claims companies while this instance has room, and starts their tasks.
+async fn claim_and_run(
+    engine: &Engine,
+    control: &Arc<JobControl>,
+    job: &job::Model,
+    rubric: &Arc<crate::domain::rubric::Rubric>,
+    tasks: &mut JoinSet<Result<(), DbErr>>,
+) -> Result<(), DbErr> {
+    let db = &engine.inner.db;
+    let admission = engine.inner.limits.admission.semaphore().clone();
+    loop {
+        // Each running job has at most one waiter in the admission queue
+        // (first come, first served), so free room goes to the jobs in turn
+        // and a small job is not stuck behind a big one.
+        let first = loop {
+            tokio::select! {
+                slot = admission.clone().acquire_owned() => break slot.expect("never closed"),
+                Some(joined) = tasks.join_next() => log_task(job.id, joined),
+            }
+        };
+        if control.stops(engine) {
+            return Ok(());
+        }
+        let mut slots = vec![first];
+        while slots.len() < BATCH {
+            match admission.clone().try_acquire_owned() {
+                Ok(slot) => slots.push(slot),
+                Err(_) => break,
+            }
+        }
+        let claimed_at = Instant::now();
+        let claimed = claims::claim_batch(
+            db,
+            job.id,
+            engine.instance_id(),
+            engine.inner.settings.lease,
+            slots.len() as u64,
+        )
+        .await?;
+        if claimed.is_empty() {
+            drop(slots);
+            if tasks.is_empty() {
+                return Ok(());
+            }
+            tokio::select! {
+                Some(joined) = tasks.join_next() => log_task(job.id, joined),
+                () = tokio::time::sleep(LOOK_AGAIN) => {}
+            }
+            continue;
+        }
+        for company in claimed {
+            let slot = slots.pop().expect("one slot per claimed company");
+            let guard = engine.inner.held.hold(company.claim(), claimed_at);
+            let engine = engine.clone();
+            let control = control.clone();
+            let rubric = rubric.clone();
+            let refresh_cache = job.refresh_cache;
+            let job_id = job.id;
+            tasks.spawn(async move {
+                let _slot = slot;
+                let job = company_task::JobRef {
+                    id: job_id,
+                    rubric: &rubric,
+                    refresh_cache,
+                };
+                company_task::process(&engine, &control, job, company, guard).await
+            });
+        }
+    }
 }
 
 fn log_task(job_id: i32, joined: Result<Result<(), DbErr>, tokio::task::JoinError>) {
     match joined {
         Ok(Ok(())) => {}
-        Ok(Err(error)) => tracing::error!(job_id, %error, "a company task hit a database error"),
-        Err(error) => tracing::error!(job_id, %error, "a company task panicked"),
+        Ok(Err(error)) => {
+            tracing::error!(job_id, %error, "a company task hit a database error; its company goes back to the queue")
+        }
+        Err(error) => {
+            tracing::error!(job_id, %error, "a company task panicked; its company failed with a reason")
+        }
     }
 }
 
-/// Renews the job's lease every third of it while the job runs here.
-fn spawn_heartbeat(engine: &Engine, job_id: i32) -> tokio::task::JoinHandle<()> {
-    let engine = engine.clone();
-    let every = (engine.inner.settings.lease / 3).max(Duration::from_millis(100));
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(every).await;
-            if let Err(error) =
-                jobs::heartbeat(&engine.inner.db, job_id, &engine.inner.instance_id).await
-            {
-                tracing::warn!(job_id, %error, "could not renew the job's lease");
-            }
-        }
-    })
-}
-
-/// Every tick: reads the cancel flag, and when a company changed, recomputes
-/// the job's totals from its rows (exact, also after a crash) and announces them.
+/// Every tick: reads the job's cancel flag and status (another instance may
+/// have stopped it), and when a company changed, recomputes the job's totals
+/// from its rows (exact, also after a crash) and announces them.
 fn spawn_ticker(
     engine: &Engine,
     job_id: i32,
@@ -222,8 +269,18 @@ fn spawn_ticker(
         loop {
             tokio::time::sleep(TICK).await;
             let db = &engine.inner.db;
-            match jobs::is_cancel_requested(db, job_id).await {
-                Ok(cancelled) => control.cancelled.store(cancelled, Ordering::Relaxed),
+            match job_runs::control(db, job_id).await {
+                Ok(now) => {
+                    control
+                        .cancelled
+                        .store(now.cancel_requested, Ordering::Relaxed);
+                    if now.status.is_some_and(JobStatus::is_finished) {
+                        control
+                            .abort(now.error_message.unwrap_or_else(|| {
+                                "The job was ended by another instance.".into()
+                            }));
+                    }
+                }
                 Err(error) => {
                     tracing::warn!(job_id, %error, "could not read the job's cancel flag")
                 }

@@ -41,7 +41,7 @@ pub(super) async fn score_company(
             temperature: 0.3,
             max_tokens: 2048,
         };
-        match run.chat(&request).await {
+        match run.chat(&request).await? {
             Ok(response) => {
                 run.spend.scoring_prompt_tokens += response.prompt_tokens as i64;
                 run.spend.scoring_completion_tokens += response.completion_tokens as i64;

@@ -4,7 +4,6 @@
 //! app's demo mode when no keys are configured.
 
 use std::{
-    collections::BTreeMap,
     net::SocketAddr,
     sync::{Arc, Mutex},
     time::Duration,
@@ -18,15 +17,17 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 mod corpus;
 mod llm;
 mod search;
+mod stats;
 
 pub use corpus::Corpus;
+use stats::InFlight;
+pub use stats::{Calls, Stats};
 
 /// Shares of requests that fail, each in 0..=1 (drawn once per request, in this order).
 #[derive(Debug, Clone, Default)]
@@ -83,21 +84,6 @@ impl FakeConfig {
             ..Self::default()
         }
     }
-}
-
-/// What the fake was asked, for tests and the benchmark.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct Calls {
-    pub searches: u64,
-    pub validations: u64,
-    pub scorings: u64,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Stats {
-    pub total: Calls,
-    pub faults_injected: u64,
-    pub by_company: BTreeMap<String, Calls>,
 }
 
 struct Shared {
@@ -180,7 +166,7 @@ fn error(status: StatusCode, message: &str) -> Response {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Endpoint {
+pub(crate) enum Endpoint {
     Search,
     Chat,
 }
@@ -270,11 +256,24 @@ impl Shared {
     }
 }
 
+/// A request is answered to the end even when its client went away (killed,
+/// say): like a real provider, the fake has done the work and charged for it.
+async fn finish_anyway(work: impl Future<Output = Response> + Send + 'static) -> Response {
+    tokio::spawn(work)
+        .await
+        .unwrap_or_else(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "the fake failed"))
+}
+
 async fn search_handler(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    finish_anyway(search(shared, headers, body)).await
+}
+
+async fn search(shared: Arc<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let _in_flight = InFlight::new(&shared, Endpoint::Search);
     shared.pause(shared.config.search_latency).await;
     if let Some(response) = shared.fault(Endpoint::Search, &headers, body.len()).await {
         return response;
@@ -302,6 +301,11 @@ async fn chat_handler(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    finish_anyway(chat(shared, headers, body)).await
+}
+
+async fn chat(shared: Arc<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let _in_flight = InFlight::new(&shared, Endpoint::Chat);
     shared.pause(shared.config.llm_latency).await;
     let Ok(request) = serde_json::from_slice::<Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, "body must be JSON");

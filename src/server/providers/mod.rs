@@ -87,6 +87,11 @@ pub struct SearchOutcome {
 #[async_trait]
 pub trait SearchProvider: Send + Sync {
     async fn search(&self, query: &str) -> Result<SearchOutcome, ProviderError>;
+
+    /// What one search is expected to cost, recorded before it is sent.
+    fn credits_per_search(&self) -> f64 {
+        0.0
+    }
 }
 
 /// One structured-output chat request.

@@ -94,4 +94,8 @@ impl SearchProvider for TavilyClient {
         let (sources, credits) = self.retry.run(|| self.call(query)).await?;
         Ok(SearchOutcome { sources, credits })
     }
+
+    fn credits_per_search(&self) -> f64 {
+        DEFAULT_CREDITS
+    }
 }

@@ -68,6 +68,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub researched_at: Option<DateTimeUtc>,
+    /// The instance that claimed the company last (kept after it finished).
+    pub claimed_by: Option<String>,
+    /// Raised by every claim: a write carrying an older token is refused.
+    pub claim_token: i64,
+    /// The claim holds until then (the database's clock); none once finished.
+    pub lease_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

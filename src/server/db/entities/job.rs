@@ -34,8 +34,6 @@ pub struct Model {
     pub seconds_saved: f64,
     #[sea_orm(column_type = "Text", nullable)]
     pub error_message: Option<String>,
-    pub claimed_by: Option<String>,
-    pub heartbeat_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub started_at: Option<DateTimeUtc>,
     pub last_activity_at: Option<DateTimeUtc>,

@@ -6,6 +6,7 @@ pub mod cache_claim;
 pub mod cache_day;
 pub mod cache_entry;
 pub mod company;
+pub mod instance;
 pub mod job;
 pub mod session;
 pub mod user;

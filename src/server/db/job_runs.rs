@@ -1,0 +1,208 @@
+//! A job's run: started by the first instance that picks it up, ended once by
+//! whichever instance sees its last company finish, cancelled, failed, or
+//! prepared to run again. Every change is conditional on the job's status,
+//! so a finished job is never reopened except by a retry.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect,
+    sea_query::Expr,
+};
+
+use super::{
+    entities::{company, job},
+    jobs::refresh_totals,
+};
+use crate::domain::job::{CompanyStatus, JobStatus, Stage};
+
+/// Moves a pending job to running (the first instance to start it wins).
+pub async fn set_running(db: &impl ConnectionTrait, job_id: i32) -> Result<bool, DbErr> {
+    let moved = job::Entity::update_many()
+        .col_expr(
+            job::Column::Status,
+            Expr::value(JobStatus::Running.as_str()),
+        )
+        .col_expr(job::Column::LastActivityAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::Status.eq(JobStatus::Pending.as_str()))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(moved == 1)
+}
+
+/// Marks the job as started (first claim) without overwriting an earlier start.
+pub async fn mark_started(db: &impl ConnectionTrait, job_id: i32) -> Result<(), DbErr> {
+    job::Entity::update_many()
+        .col_expr(job::Column::StartedAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::StartedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Jobs that should be running (pending or running), with their cancel flag.
+pub async fn unfinished(db: &impl ConnectionTrait) -> Result<Vec<(i32, bool)>, DbErr> {
+    job::Entity::find()
+        .select_only()
+        .column(job::Column::Id)
+        .column(job::Column::CancelRequested)
+        .filter(
+            job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Running.as_str()]),
+        )
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// What a running job's workers read every tick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Control {
+    pub status: Option<JobStatus>,
+    pub cancel_requested: bool,
+    pub error_message: Option<String>,
+}
+
+pub async fn control(db: &impl ConnectionTrait, job_id: i32) -> Result<Control, DbErr> {
+    let row: Option<(String, bool, Option<String>)> = job::Entity::find_by_id(job_id)
+        .select_only()
+        .column(job::Column::Status)
+        .column(job::Column::CancelRequested)
+        .column(job::Column::ErrorMessage)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(match row {
+        Some((status, cancel_requested, error_message)) => Control {
+            status: JobStatus::parse(&status),
+            cancel_requested,
+            error_message,
+        },
+        None => Control {
+            status: None,
+            cancel_requested: true,
+            error_message: None,
+        },
+    })
+}
+
+pub async fn request_cancel(db: &impl ConnectionTrait, job_id: i32) -> Result<(), DbErr> {
+    job::Entity::update_many()
+        .col_expr(job::Column::CancelRequested, Expr::value(true))
+        .filter(job::Column::Id.eq(job_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends a job whose companies have all finished: completed, or cancelled if
+/// a cancel was asked for. Returns whether this call ended it (only one
+/// caller does, whichever instance gets there first; a finished job is never
+/// ended again).
+pub async fn try_finish(db: &impl ConnectionTrait, job_id: i32) -> Result<bool, DbErr> {
+    refresh_totals(db, job_id).await?;
+    let mut busy = sea_orm::sea_query::Query::select();
+    busy.column(company::Column::Id)
+        .from(company::Entity)
+        .and_where(company::Column::JobId.eq(job_id))
+        .and_where(company::Column::Status.is_in([
+            CompanyStatus::Pending.as_str(),
+            CompanyStatus::Researching.as_str(),
+        ]));
+    let status: Expr = Expr::case(
+        Expr::col(job::Column::CancelRequested).eq(true),
+        JobStatus::Cancelled.as_str(),
+    )
+    .finally(JobStatus::Completed.as_str())
+    .into();
+    let ended = job::Entity::update_many()
+        .col_expr(job::Column::Status, status)
+        .col_expr(job::Column::CompletedAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(
+            job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Running.as_str()]),
+        )
+        .filter(Expr::exists(busy).not())
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(ended == 1)
+}
+
+/// Fails a job that has not ended yet, with the reason for the user.
+/// Returns whether this call ended it.
+pub async fn fail(db: &impl ConnectionTrait, job_id: i32, message: &str) -> Result<bool, DbErr> {
+    refresh_totals(db, job_id).await?;
+    let ended = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(JobStatus::Failed.as_str()))
+        .col_expr(job::Column::ErrorMessage, Expr::value(message))
+        .col_expr(job::Column::CompletedAt, Expr::value(Utc::now()))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(
+            job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Running.as_str()]),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(ended == 1)
+}
+
+/// Prepares a finished job to run again. A retry requeues its failed,
+/// cancelled and unfinished companies (completed ones keep their results); a
+/// refresh re-runs every company without the cache.
+pub async fn reset_for_retry(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    refresh_cache: bool,
+) -> Result<u64, DbErr> {
+    let mut requeue = company::Entity::update_many().filter(company::Column::JobId.eq(job_id));
+    if !refresh_cache {
+        requeue = requeue.filter(company::Column::Status.ne(CompanyStatus::Completed.as_str()));
+    }
+    let requeued = requeue
+        .col_expr(
+            company::Column::Status,
+            Expr::value(CompanyStatus::Pending.as_str()),
+        )
+        .col_expr(company::Column::Stage, Expr::value(Stage::Queued.as_str()))
+        .col_expr(
+            company::Column::ErrorMessage,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(company::Column::CacheHit, Expr::value(false))
+        // Fences out any run of the last attempt that is still winding down.
+        .col_expr(
+            company::Column::ClaimToken,
+            Expr::col(company::Column::ClaimToken).add(1i64),
+        )
+        .col_expr(
+            company::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(company::Column::CreditsSaved, Expr::value(0.0))
+        .col_expr(company::Column::SecondsSaved, Expr::value(0.0))
+        .col_expr(company::Column::UpdatedAt, Expr::value(Utc::now()))
+        .exec(db)
+        .await?
+        .rows_affected;
+    job::Entity::update_many()
+        .col_expr(
+            job::Column::Status,
+            Expr::value(JobStatus::Pending.as_str()),
+        )
+        .col_expr(job::Column::CancelRequested, Expr::value(false))
+        .col_expr(job::Column::RefreshCache, Expr::value(refresh_cache))
+        .col_expr(
+            job::Column::ErrorMessage,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            job::Column::CompletedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(job::Column::Id.eq(job_id))
+        .exec(db)
+        .await?;
+    Ok(requeued)
+}

@@ -1,0 +1,73 @@
+//! What the engine is configured with: limits, leases, validation, prices, the cache.
+
+use std::time::Duration;
+
+use crate::domain::evidence::Budget;
+
+/// Prices used for the cost estimate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pricing {
+    pub usd_per_credit: f64,
+    pub usd_per_million_prompt_tokens: f64,
+    pub usd_per_million_completion_tokens: f64,
+}
+
+impl Default for Pricing {
+    fn default() -> Self {
+        Self {
+            usd_per_credit: crate::domain::job::USD_PER_TAVILY_CREDIT,
+            usd_per_million_prompt_tokens: 0.25,
+            usd_per_million_completion_tokens: 0.75,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    pub search_concurrency: usize,
+    pub llm_concurrency: usize,
+    pub validation_enabled: bool,
+    pub validation_threshold: f64,
+    pub max_search_attempts: u32,
+    pub budget: Budget,
+    /// Characters of evidence the validator sees (an excerpt of every source).
+    pub validation_chars: usize,
+    /// A company claim (and an instance's registration) not renewed for
+    /// this long is taken over by another instance.
+    pub lease: Duration,
+    pub pricing: Pricing,
+    pub cache: CachePolicy,
+}
+
+/// Whether verified research is shared across jobs, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CachePolicy {
+    pub enabled: bool,
+    pub ttl_days: u32,
+}
+
+impl Default for CachePolicy {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            ttl_days: 30,
+        }
+    }
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        Self {
+            search_concurrency: 50,
+            llm_concurrency: 10,
+            validation_enabled: true,
+            validation_threshold: 0.6,
+            max_search_attempts: 2,
+            budget: Budget::default(),
+            validation_chars: 8_000,
+            lease: Duration::from_secs(30),
+            pricing: Pricing::default(),
+            cache: CachePolicy::default(),
+        }
+    }
+}
