@@ -26,6 +26,19 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        // Claims take a job's queued companies in input order: an index walk.
+        manager
+            .create_index(
+                Index::create()
+                    .if_not_exists()
+                    .name("idx_companies_job_status_position")
+                    .table(Companies::Table)
+                    .col(Companies::JobId)
+                    .col(Companies::Status)
+                    .col(Companies::Position)
+                    .to_owned(),
+            )
+            .await?;
         for column in [Jobs::ClaimedBy, Jobs::HeartbeatAt] {
             manager
                 .alter_table(
@@ -56,6 +69,14 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table(Instances::Table).to_owned())
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_companies_job_status_position")
+                    .table(Companies::Table)
+                    .to_owned(),
+            )
             .await?;
         for column in [
             Companies::ClaimedBy,
@@ -92,6 +113,9 @@ impl MigrationTrait for Migration {
 #[derive(DeriveIden)]
 enum Companies {
     Table,
+    JobId,
+    Status,
+    Position,
     ClaimedBy,
     ClaimToken,
     LeaseUntil,

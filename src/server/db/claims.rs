@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, FromQueryResult,
+    QueryFilter, QuerySelect, QueryTrait,
     sea_query::{Expr, LockBehavior, LockType, Query},
 };
 
@@ -55,10 +55,13 @@ fn unheld(db: &impl ConnectionTrait) -> sea_orm::sea_query::SimpleExpr {
         .or(Expr::col(company::Column::LeaseUntil).lt(clock::now(db)))
 }
 
-/// Claims up to `limit` unfinished, unheld companies of the job, in input
-/// order, in one statement (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so
-/// instances claiming at the same moment take different companies; SQLite
-/// runs one writer at a time).
+/// Claims up to `limit` queued, unheld companies of the job, in input order,
+/// in one statement (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so instances
+/// claiming at the same moment take different companies; SQLite runs one
+/// writer at a time). It walks the queued companies only (an index on job,
+/// status and position), so a claim costs the same late in a big job as early:
+/// companies whose holder died mid-research are queued again by
+/// [`requeue_expired`] first.
 pub async fn claim_batch(
     db: &impl ConnectionTrait,
     job_id: i32,
@@ -72,7 +75,7 @@ pub async fn claim_batch(
         .column(C::Id)
         .from(company::Entity)
         .and_where(C::JobId.eq(job_id))
-        .and_where(unfinished())
+        .and_where(C::Status.eq(CompanyStatus::Pending.as_str()))
         .and_where(unheld(db))
         .order_by(C::Position, sea_orm::Order::Asc)
         .limit(limit)
@@ -180,16 +183,50 @@ pub async fn cancel_unheld(db: &impl ConnectionTrait, job_id: i32) -> Result<u64
         .rows_affected)
 }
 
-/// Whether the job has a company nobody holds that is still to research.
+/// Queues again the companies whose holder's lease ran out mid-research (it
+/// died or stalled), raising their token so a stalled holder is refused.
+pub async fn requeue_expired(db: &impl ConnectionTrait, job_id: i32) -> Result<u64, DbErr> {
+    use company::Column as C;
+    let expired = || {
+        Condition::all()
+            .add(C::JobId.eq(job_id))
+            .add(C::Status.eq(CompanyStatus::Researching.as_str()))
+            .add(Expr::col(C::LeaseUntil).lt(clock::now(db)))
+    };
+    let any = company::Entity::find()
+        .select_only()
+        .column(C::Id)
+        .filter(expired())
+        .limit(1)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?;
+    if any.is_none() {
+        return Ok(0);
+    }
+    Ok(company::Entity::update_many()
+        .col_expr(C::Status, Expr::value(CompanyStatus::Pending.as_str()))
+        .col_expr(C::Stage, Expr::value(Stage::Queued.as_str()))
+        .col_expr(C::ClaimToken, Expr::col(C::ClaimToken).add(1i64))
+        .col_expr(
+            C::LeaseUntil,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .filter(expired())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Whether the job has a queued company nobody holds.
 pub async fn has_unheld_work(db: &impl ConnectionTrait, job_id: i32) -> Result<bool, DbErr> {
     use company::Column as C;
     Ok(company::Entity::find()
         .select_only()
         .column(C::Id)
         .filter(C::JobId.eq(job_id))
-        .filter(unfinished())
+        .filter(C::Status.eq(CompanyStatus::Pending.as_str()))
         .filter(unheld(db))
-        .order_by_asc(C::Position)
         .limit(1)
         .into_tuple::<i32>()
         .one(db)

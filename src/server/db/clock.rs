@@ -14,18 +14,21 @@ pub fn now(db: &impl ConnectionTrait) -> Expr {
 
 /// The database's current time plus `span`.
 pub fn after(db: &impl ConnectionTrait, span: Duration) -> Expr {
+    shifted(db, span.as_millis() as i64)
+}
+
+/// The database's current time minus `span`.
+pub fn before(db: &impl ConnectionTrait, span: Duration) -> Expr {
+    shifted(db, -(span.as_millis() as i64))
+}
+
+fn shifted(db: &impl ConnectionTrait, millis: i64) -> Expr {
     match db.get_database_backend() {
-        DbBackend::Postgres => {
-            let millis = span.as_millis();
-            if millis == 0 {
-                Expr::cust("CURRENT_TIMESTAMP")
-            } else {
-                // An integer of ours, never user input.
-                Expr::cust(format!(
-                    "CURRENT_TIMESTAMP + INTERVAL '{millis} milliseconds'"
-                ))
-            }
-        }
-        _ => Expr::value(Utc::now() + chrono::Duration::from_std(span).unwrap_or_default()),
+        DbBackend::Postgres if millis == 0 => Expr::cust("CURRENT_TIMESTAMP"),
+        // An integer of ours, never user input.
+        DbBackend::Postgres => Expr::cust(format!(
+            "CURRENT_TIMESTAMP + INTERVAL '{millis} milliseconds'"
+        )),
+        _ => Expr::value(Utc::now() + chrono::Duration::milliseconds(millis)),
     }
 }

@@ -71,6 +71,11 @@ pub async fn publish(
     if renewed == 1 {
         return Ok(Renewal::Renewed);
     }
+    // Registering (again): forget instances gone for a day (killed, not stopped).
+    instance::Entity::delete_many()
+        .filter(Expr::col(C::ExpiresAt).lt(clock::before(db, Duration::from_secs(86_400))))
+        .exec(db)
+        .await?;
     let row = instance::ActiveModel {
         id: Set(me.id.clone()),
         host: Set(me.host.clone()),

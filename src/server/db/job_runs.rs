@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect,
-    sea_query::Expr,
+    QueryTrait, sea_query::Expr,
 };
 
 use super::{
@@ -101,15 +101,28 @@ pub async fn request_cancel(db: &impl ConnectionTrait, job_id: i32) -> Result<()
 /// caller does, whichever instance gets there first; a finished job is never
 /// ended again).
 pub async fn try_finish(db: &impl ConnectionTrait, job_id: i32) -> Result<bool, DbErr> {
+    let busy_rows = || {
+        company::Entity::find()
+            .select_only()
+            .column(company::Column::Id)
+            .filter(company::Column::JobId.eq(job_id))
+            .filter(company::Column::Status.is_in([
+                CompanyStatus::Pending.as_str(),
+                CompanyStatus::Researching.as_str(),
+            ]))
+    };
+    // The common answer, "not yet", without recomputing the totals.
+    if busy_rows()
+        .limit(1)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
     refresh_totals(db, job_id).await?;
-    let mut busy = sea_orm::sea_query::Query::select();
-    busy.column(company::Column::Id)
-        .from(company::Entity)
-        .and_where(company::Column::JobId.eq(job_id))
-        .and_where(company::Column::Status.is_in([
-            CompanyStatus::Pending.as_str(),
-            CompanyStatus::Researching.as_str(),
-        ]));
+    let busy = busy_rows().into_query();
     let status: Expr = Expr::case(
         Expr::col(job::Column::CancelRequested).eq(true),
         JobStatus::Cancelled.as_str(),

@@ -282,10 +282,6 @@ pub(super) async fn process(
     };
     control.touch();
     match outcome {
-        Ok(()) => {
-            guard.settle();
-            Ok(())
-        }
         Err(Stop::LostClaim) => {
             // What it spent before it knew was spent all the same.
             guard.settle();
@@ -297,7 +293,11 @@ pub(super) async fn process(
         }
         // The guard hands the company back; its lease would run out otherwise.
         Err(Stop::Database(error)) => Err(error),
-        Err(Stop::Abort(_) | Stop::Cancelled | Stop::Failed(_)) => unreachable!("handled above"),
+        // Its end is written (the other stops were turned into writes above).
+        _ => {
+            guard.settle();
+            Ok(())
+        }
     }
 }
 

@@ -349,6 +349,16 @@ impl Engine {
     async fn sweep(&self) -> Result<(), DbErr> {
         let db = &self.inner.db;
         for (job_id, cancel_requested) in job_runs::unfinished(db).await? {
+            // Companies a dead or stalled instance held go back to the queue,
+            // also for jobs this instance drives.
+            let requeued = claims::requeue_expired(db, job_id).await?;
+            if requeued > 0 {
+                tracing::info!(
+                    job_id,
+                    companies = requeued,
+                    "took over companies whose holder stopped"
+                );
+            }
             if self.is_running_here(job_id) {
                 continue;
             }

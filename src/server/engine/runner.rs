@@ -4,6 +4,7 @@
 //! sees the last company finish ends the job.
 
 use std::{
+    collections::VecDeque,
     sync::{
         Arc, Mutex,
         atomic::{AtomicBool, Ordering},
@@ -14,18 +15,26 @@ use std::{
 use sea_orm::DbErr;
 use tokio::{sync::Semaphore, task::JoinSet};
 
-use super::{Engine, company_task};
+use super::{Engine, company_task, held::ClaimGuard};
 use crate::{
     domain::job::{JobProgress, JobStatus, ProgressEvent},
-    server::db::{claims, company_query, entities::job, job_runs, jobs, views::job_view},
+    server::db::{
+        claims::{self, ClaimedCompany},
+        company_query,
+        entities::job,
+        job_runs, jobs,
+        views::job_view,
+    },
 };
 
 /// How often a running job's totals are brought up to date (when something
 /// changed) and its cancel flag is read: the totals cost one query per tick,
 /// not one per company.
 const TICK: Duration = Duration::from_millis(250);
-/// Companies claimed in one statement, at most.
-const BATCH: usize = 8;
+/// Companies claimed in one statement, at most: one claim per company would
+/// be a database write per company; more would leave an instance holding
+/// queued companies at the end of a job while the others have room.
+const BATCH: u64 = 12;
 /// How often a driver with companies in flight looks for more to claim
 /// (another instance may have handed some back).
 const LOOK_AGAIN: Duration = Duration::from_millis(500);
@@ -150,6 +159,9 @@ pub(super) async fn drive(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
     }
 
     let control = Arc::new(JobControl::default());
+    if job_runs::control(db, job_id).await?.cancel_requested {
+        return finish_cancelled(engine, job_id).await;
+    }
     let _ticker = AbortOnDrop(spawn_ticker(engine, job_id, control.clone()));
     let mut tasks = JoinSet::new();
     let claimed = claim_and_run(engine, &control, &job, &rubric, &mut tasks).await;
@@ -173,7 +185,8 @@ pub(super) async fn drive(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
     conclude(engine, job_id).await
 }
 
-/// Claims companies while this instance has room, and starts their tasks.
+/// Claims companies a few at a time (one statement for several) and starts
+/// each as this instance has room.
 async fn claim_and_run(
     engine: &Engine,
     control: &Arc<JobControl>,
@@ -181,13 +194,39 @@ async fn claim_and_run(
     rubric: &Arc<crate::domain::rubric::Rubric>,
     tasks: &mut JoinSet<Result<(), DbErr>>,
 ) -> Result<(), DbErr> {
+    let mut queue = VecDeque::new();
+    let result = claim_and_run_from(engine, control, job, rubric, tasks, &mut queue).await;
+    // Claimed but not started: back to the queue for any instance, now.
+    if !queue.is_empty() {
+        let claims: Vec<_> = queue
+            .iter()
+            .map(|(_, guard): &Queued| guard.claim)
+            .collect();
+        claims::hand_back(&engine.inner.db, &claims).await?;
+        for (_, mut guard) in queue {
+            guard.settle();
+        }
+    }
+    result
+}
+
+type Queued = (ClaimedCompany, ClaimGuard);
+
+async fn claim_and_run_from(
+    engine: &Engine,
+    control: &Arc<JobControl>,
+    job: &job::Model,
+    rubric: &Arc<crate::domain::rubric::Rubric>,
+    tasks: &mut JoinSet<Result<(), DbErr>>,
+    queue: &mut VecDeque<Queued>,
+) -> Result<(), DbErr> {
     let db = &engine.inner.db;
     let admission = engine.inner.limits.admission.semaphore().clone();
     loop {
         // Each running job has at most one waiter in the admission queue
         // (first come, first served), so free room goes to the jobs in turn
         // and a small job is not stuck behind a big one.
-        let first = loop {
+        let slot = loop {
             tokio::select! {
                 slot = admission.clone().acquire_owned() => break slot.expect("never closed"),
                 Some(joined) = tasks.join_next() => log_task(job.id, joined),
@@ -196,51 +235,47 @@ async fn claim_and_run(
         if control.stops(engine) {
             return Ok(());
         }
-        let mut slots = vec![first];
-        while slots.len() < BATCH {
-            match admission.clone().try_acquire_owned() {
-                Ok(slot) => slots.push(slot),
-                Err(_) => break,
+        if queue.is_empty() {
+            let claimed_at = Instant::now();
+            let claimed = claims::claim_batch(
+                db,
+                job.id,
+                engine.instance_id(),
+                engine.inner.settings.lease,
+                BATCH,
+            )
+            .await?;
+            if claimed.is_empty() {
+                drop(slot);
+                if tasks.is_empty() {
+                    return Ok(());
+                }
+                tokio::select! {
+                    Some(joined) = tasks.join_next() => log_task(job.id, joined),
+                    () = tokio::time::sleep(LOOK_AGAIN) => {}
+                }
+                continue;
             }
+            queue.extend(claimed.into_iter().map(|company| {
+                let guard = engine.inner.held.hold(company.claim(), claimed_at);
+                (company, guard)
+            }));
         }
-        let claimed_at = Instant::now();
-        let claimed = claims::claim_batch(
-            db,
-            job.id,
-            engine.instance_id(),
-            engine.inner.settings.lease,
-            slots.len() as u64,
-        )
-        .await?;
-        if claimed.is_empty() {
-            drop(slots);
-            if tasks.is_empty() {
-                return Ok(());
-            }
-            tokio::select! {
-                Some(joined) = tasks.join_next() => log_task(job.id, joined),
-                () = tokio::time::sleep(LOOK_AGAIN) => {}
-            }
-            continue;
-        }
-        for company in claimed {
-            let slot = slots.pop().expect("one slot per claimed company");
-            let guard = engine.inner.held.hold(company.claim(), claimed_at);
-            let engine = engine.clone();
-            let control = control.clone();
-            let rubric = rubric.clone();
-            let refresh_cache = job.refresh_cache;
-            let job_id = job.id;
-            tasks.spawn(async move {
-                let _slot = slot;
-                let job = company_task::JobRef {
-                    id: job_id,
-                    rubric: &rubric,
-                    refresh_cache,
-                };
-                company_task::process(&engine, &control, job, company, guard).await
-            });
-        }
+        let (company, guard) = queue.pop_front().expect("claimed above");
+        let engine = engine.clone();
+        let control = control.clone();
+        let rubric = rubric.clone();
+        let refresh_cache = job.refresh_cache;
+        let job_id = job.id;
+        tasks.spawn(async move {
+            let _slot = slot;
+            let job = company_task::JobRef {
+                id: job_id,
+                rubric: &rubric,
+                refresh_cache,
+            };
+            company_task::process(&engine, &control, job, company, guard).await
+        });
     }
 }
 
