@@ -254,7 +254,8 @@ async fn a_stopping_instance_ends_its_streams_and_hands_its_companies_back_at_on
 
     a.signal("-TERM");
     let mut a = a;
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let signalled = std::time::Instant::now();
+    let deadline = signalled + Duration::from_secs(10);
     let exit = loop {
         if let Some(status) = a.child.try_wait().unwrap() {
             break status;
@@ -265,6 +266,11 @@ async fn a_stopping_instance_ends_its_streams_and_hands_its_companies_back_at_on
         );
         std::thread::sleep(Duration::from_millis(20));
     };
+    println!(
+        "exited {:.2} s after SIGTERM, holding {} companies",
+        signalled.elapsed().as_secs_f64(),
+        held.len()
+    );
     assert!(exit.success(), "{exit:?}");
     let still_held = held_by(&conn, job.id, &a).await;
     assert!(still_held.is_empty(), "handed back: {still_held:?}");
