@@ -6,7 +6,10 @@ use std::time::Duration;
 use chrono::Utc;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-use territory_planner::server::{db::entities::cache_entry, fake_upstream::FakeConfig};
+use territory_planner::server::{
+    db::{company_query, entities::cache_entry},
+    fake_upstream::FakeConfig,
+};
 
 use crate::{
     engine::{V1_SAMPLE, rows, submit, wait_finished},
@@ -140,6 +143,78 @@ async fn a_refresh_rerun_ignores_the_cache_and_overwrites_it() {
             new.fetched_at > old.fetched_at,
             "{} was not overwritten",
             new.display_name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_cancelled_fresh_rerun_leaves_no_stale_score_tier_or_sources() {
+    for backend in backends() {
+        let app = spawn_app_with_fake(backend, slow_searches(), &[]).await;
+        let names = ["Cohere", "Modal", "Replicate", "Runway"];
+        let job = run(&app, &names).await;
+        let scored = rows(&app, job).await;
+        assert!(
+            scored
+                .iter()
+                .all(|c| c.priority_tier.is_some() && c.sources.is_some())
+        );
+        let (status, body) = app
+            .call(Method::POST, &format!("/api/jobs/{job}/start?refresh=true"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // Cancelled while the fresh searches are still out.
+        let (status, body) = app
+            .call(Method::POST, &format!("/api/jobs/{job}/cancel"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let finished = wait_finished(&app, job, WAIT).await;
+        assert_eq!(finished.status, "cancelled", "{backend:?}");
+        let after = rows(&app, job).await;
+        let unscored: Vec<_> = after.iter().filter(|c| c.status != "completed").collect();
+        assert!(
+            !unscored.is_empty(),
+            "the cancel came before the re-run finished"
+        );
+        for company in &unscored {
+            assert_eq!(
+                (
+                    &company.score_total,
+                    &company.priority_tier,
+                    &company.sources,
+                    &company.reasoning
+                ),
+                (&None, &None, &None, &None),
+                "{} keeps last run's result after a cancelled fresh re-run",
+                company.name
+            );
+            let before = scored.iter().find(|c| c.id == company.id).unwrap();
+            assert!(
+                company.tavily_credits >= before.tavily_credits,
+                "what it spent stays"
+            );
+        }
+        // The export and the tier counts follow: no stale tier anywhere.
+        let csv = app.get_text(&format!("/api/jobs/{job}/export")).await;
+        for company in &unscored {
+            let line = csv
+                .lines()
+                .find(|l| l.contains(&company.name))
+                .unwrap_or_default();
+            assert!(
+                !["HOT", "WARM", "WATCH", "COLD"]
+                    .iter()
+                    .any(|tier| line.contains(tier)),
+                "{line}"
+            );
+        }
+        let tiers = company_query::tier_counts(&app.state.db, job)
+            .await
+            .unwrap();
+        assert_eq!(
+            (tiers.hot + tiers.warm + tiers.watch + tiers.cold) as usize,
+            names.len() - unscored.len(),
+            "only this run's scores are counted"
         );
     }
 }

@@ -237,6 +237,45 @@ pub async fn requeue(
     save(db, claim, row, spend).await
 }
 
+/// A company going back to the queue for a re-run: the last run's result
+/// (score, tier, research, sources, verdict) is cleared, so a company whose
+/// new research fails or is cancelled never ranks or exports with last
+/// quarter's evidence. What it spent stays.
+pub fn without_results() -> company::ActiveModel {
+    company::ActiveModel {
+        evidence_fetched_at: Set(None),
+        validation_valid: Set(None),
+        validation_confidence: Set(None),
+        validation_verdict: Set(None),
+        description: Set(None),
+        employee_count: Set(None),
+        total_funding: Set(None),
+        funding_millions: Set(None),
+        last_round: Set(None),
+        investors: Set(None),
+        headquarters: Set(None),
+        founded_year: Set(None),
+        industry: Set(None),
+        business_model: Set(None),
+        use_case_tier: Set(None),
+        use_case_label: Set(None),
+        reasoning: Set(None),
+        signals_positive: Set(None),
+        signals_negative: Set(None),
+        score_use_case: Set(None),
+        score_scale_budget: Set(None),
+        score_growth: Set(None),
+        score_confidence: Set(None),
+        score_total: Set(None),
+        score_citations: Set(None),
+        priority_tier: Set(None),
+        recommended_action: Set(None),
+        sources: Set(None),
+        researched_at: Set(None),
+        ..Default::default()
+    }
+}
+
 /// Everything a completed company stores, written at once.
 pub struct ScoredCompany<'a> {
     pub research: &'a Research,

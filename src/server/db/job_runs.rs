@@ -163,7 +163,8 @@ pub async fn fail(db: &impl ConnectionTrait, job_id: i32, message: &str) -> Resu
 
 /// Prepares a finished job to run again. A retry requeues its failed,
 /// cancelled and unfinished companies (completed ones keep their results); a
-/// refresh re-runs every company without the cache.
+/// refresh re-runs every company without the cache. Requeued companies lose
+/// the last run's result, never what they spent.
 pub async fn reset_for_retry(
     db: &impl ConnectionTrait,
     job_id: i32,
@@ -174,6 +175,7 @@ pub async fn reset_for_retry(
         requeue = requeue.filter(company::Column::Status.ne(CompanyStatus::Completed.as_str()));
     }
     let requeued = requeue
+        .set(super::companies::without_results())
         .col_expr(
             company::Column::Status,
             Expr::value(CompanyStatus::Pending.as_str()),
