@@ -69,7 +69,7 @@ test("a 1,000-company job pages, sorts, filters, opens a row and updates live", 
 
   // Opening the row loads its sources with their excerpts.
   await rows.first().click();
-  await expect(page.getByText("Sources")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Sources" })).toBeVisible();
   await page.getByText("Evidence excerpt").first().click();
   await expect(page.getByTestId("evidence-excerpt").first()).not.toBeEmpty();
 });

@@ -60,11 +60,22 @@ test("upload, preview, start, live progress, completion, sort, filter, expand, e
   await page.getByLabel("Search companies").fill("anthropic");
   await expect(page.locator("tbody tr[data-company]")).toHaveCount(1);
 
+  // The use-case tier is a badge coloured by its letter, as in v1.
+  await expect(page.locator('tr[data-company="Anthropic"] [data-use-case="S"]')).toHaveText("Tier S");
+  await expect(page.locator('tr[data-company="Anthropic"] [data-use-case="S"]')).toHaveClass(/bg-red-100/);
+
   // Expand the row: description, reasoning, score breakdown, sources with links.
   await page.locator('tr[data-company="Anthropic"]').click();
   await expect(page.getByText("Score breakdown")).toBeVisible();
   await expect(page.getByRole("link", { name: "Anthropic | Official site" })).toHaveAttribute("href", "https://anthropic.com/");
   await expect(page.getByText(/Recommended: High-priority outreach/)).toBeVisible();
+  // Every criterion says which option was chosen, the evidence for it and the sources it rests on.
+  const useCase = page.locator('[data-criterion="use_case"]');
+  await expect(useCase.getByTestId("criterion-choice")).toHaveText("S: Frontier pre-training");
+  await expect(useCase.getByTestId("criterion-evidence")).toContainText(/\w/);
+  await expect(useCase.getByTestId("criterion-evidence").getByRole("link", { name: "[1]" })).toHaveAttribute("href", /^https?:\/\//);
+  await expect(page.locator('[data-testid="criterion"]')).toHaveCount(4);
+  await expect(page.getByTestId("use-case")).toContainText("Use case: ");
 
   // Export what is shown, and everything.
   await page.getByLabel("Search companies").fill("");
@@ -73,6 +84,16 @@ test("upload, preview, start, live progress, completion, sort, filter, expand, e
   const lines = text.trim().split("\n");
   expect(lines[0]).toContain("Rank,Company Name");
   expect(lines).toHaveLength(21);
+
+  // The dashboard offers the known submitters, and filters by the one chosen.
+  await page.goto("/");
+  await hydrated(page);
+  const submitter = page.getByLabel("Filter by submitter");
+  await expect(submitter.locator("option", { hasText: "E2E Rep" })).toHaveCount(1);
+  await submitter.selectOption("E2E Rep");
+  const jobs = page.getByLabel("Research jobs").locator("li");
+  await expect(jobs.first()).toContainText("by E2E Rep");
+  await expect(jobs.filter({ hasNotText: "by E2E Rep" })).toHaveCount(0);
 });
 
 test("one company can be looked up on its own", async ({ page }) => {

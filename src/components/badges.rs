@@ -20,6 +20,25 @@ pub fn PriorityBadge(tier: Option<PriorityTier>, label: String) -> impl IntoView
     view! { <span class=pill(colour) data-tier=tier.map(PriorityTier::as_str).unwrap_or_default()>{label}</span> }
 }
 
+/// v1's use-case tier badge, coloured by letter: S red, A amber, B blue,
+/// C violet, D emerald, E grey, anything else (UNKNOWN) dark grey.
+#[component]
+pub fn UseCaseBadge(tier: Option<String>) -> impl IntoView {
+    tier.map(|tier| {
+        let colour = match tier.as_str() {
+            "S" => "bg-red-100 text-red-800",
+            "A" => "bg-amber-100 text-amber-800",
+            "B" => "bg-blue-100 text-blue-800",
+            "C" => "bg-violet-100 text-violet-800",
+            "D" => "bg-emerald-100 text-emerald-800",
+            "E" => "bg-slate-200 text-slate-700",
+            _ => "bg-slate-600 text-white",
+        };
+        view! { <span class=pill(colour) data-use-case=tier.clone()>{format!("Tier {tier}")}</span> }.into_any()
+    })
+    .unwrap_or_else(|| view! { <span>"–"</span> }.into_any())
+}
+
 #[component]
 pub fn StatusBadge(status: JobStatus) -> impl IntoView {
     let colour = match status {

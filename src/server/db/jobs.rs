@@ -221,6 +221,20 @@ pub async fn list(
     Ok((page, total))
 }
 
+/// Everyone who has submitted a job, in order (for the submitter filter).
+pub async fn submitters(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    use sea_orm::QueryOrder;
+    job::Entity::find()
+        .select_only()
+        .column(job::Column::SubmittedBy)
+        .distinct()
+        .order_by_asc(job::Column::SubmittedBy)
+        .limit(500)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Deletes a job and its companies.
 pub async fn delete(db: &impl ConnectionTrait, job_id: i32) -> Result<(), DbErr> {
     company::Entity::delete_many()

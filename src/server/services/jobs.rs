@@ -9,7 +9,7 @@ use crate::{
         company_name::{CompanyName, NameError, website_host},
         job::JobStatus,
         table::CompanyQuery,
-        views::{JobDetail, JobPage, JobView, TargetTypeView},
+        views::{CriterionView, JobDetail, JobPage, JobView, TargetTypeView},
     },
     server::{
         auth::Actor,
@@ -153,6 +153,7 @@ pub async fn list(state: &AppState, _actor: &Actor, query: ListQuery) -> Result<
     Ok(JobPage {
         jobs: rows.iter().map(job_view).collect(),
         total,
+        submitters: jobs::submitters(&state.db).await?,
     })
 }
 
@@ -269,7 +270,15 @@ pub fn target_types(state: &AppState, _actor: &Actor) -> Vec<TargetTypeView> {
                 .criteria
                 .iter()
                 .iter()
-                .map(|(_, c)| (c.label.clone(), c.max))
+                .map(|(_, c)| CriterionView {
+                    label: c.label.clone(),
+                    max: c.max,
+                    options: c
+                        .options
+                        .iter()
+                        .map(|o| (o.id.clone(), o.label.clone(), o.points))
+                        .collect(),
+                })
                 .collect(),
             priority_labels: crate::domain::rubric::PriorityTier::ALL
                 .iter()
