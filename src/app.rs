@@ -9,8 +9,8 @@ use leptos_router::{
 
 use crate::components::app_frame::AppFrame;
 use crate::pages::{
-    AccountRoute, AuditRoute, CacheRoute, JobRoute, LoginRoute, SettingsRoute, SetupRoute,
-    UsersRoute, dashboard::DashboardPage, not_found::NotFound,
+    AccountRoute, AuditRoute, CacheRoute, JobRoute, LoginRoute, RubricRoute, SettingsRoute,
+    SetupRoute, UsersRoute, dashboard::DashboardPage, not_found::NotFound,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=DashboardPage />
                     <Route path=(StaticSegment("jobs"), ParamSegment("id")) view={Lazy::<JobRoute>::new()} />
                     <Route path=StaticSegment("cache") view={Lazy::<CacheRoute>::new()} />
+                    <Route path=(StaticSegment("rubrics"), ParamSegment("id")) view={Lazy::<RubricRoute>::new()} />
                     <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} />
                     <Route path=StaticSegment("login") view={Lazy::<LoginRoute>::new()} />
                     <Route path=StaticSegment("setup") view={Lazy::<SetupRoute>::new()} />

@@ -13,6 +13,7 @@ test("every signed-in page hydrates under the CSP without a console error", asyn
     ["/account", "Account"],
     ["/admin/users", "Users"],
     ["/admin/audit", "Audit log"],
+    ["/rubrics/iaas", "How scoring works: IaaS Targets"],
   ]) {
     const response = await page.goto(path);
     expect(response?.headers()["content-security-policy"], path).toContain("'nonce-");
@@ -34,4 +35,26 @@ test("the sign-in and setup pages hydrate under the CSP without a session", asyn
   await expect(page.getByText("Setup is done: an admin exists.")).toBeVisible();
   expect(problems).toEqual([]);
   await context.close();
+});
+
+test("how scoring works, for both rubrics, from the dashboard and the job page", async ({ page, request }) => {
+  const job = await (await request.post("/api/jobs/single?company_name=Anthropic")).json();
+  await page.goto(`/jobs/${job.id}`);
+  await hydrated(page);
+  await page.getByRole("link", { name: "How scoring works" }).click();
+  await expect(page).toHaveURL(/\/rubrics\/iaas$/);
+  await expect(page.getByRole("heading", { name: "How scoring works: IaaS Targets" })).toBeVisible();
+  // The criteria with their options and points, the tiers with their thresholds and actions.
+  const useCase = page.locator('[data-criterion="use_case"]');
+  await expect(useCase.getByTestId("rubric-option").filter({ hasText: "S: Frontier pre-training" })).toContainText("50");
+  await expect(page.locator("[data-criterion]")).toHaveCount(4);
+  await expect(page.getByTestId("tier-rule").first()).toContainText("≥ 75");
+
+  await page.goto("/");
+  await hydrated(page);
+  await page.getByRole("region", { name: "New research job" }).getByRole("combobox").first().selectOption("managed_inference");
+  await page.getByRole("link", { name: "How scoring works" }).click();
+  await expect(page.getByRole("heading", { name: "How scoring works: Managed Inference Targets" })).toBeVisible();
+  await expect(page.locator("[data-criterion]")).toHaveCount(4);
+  await expect(page.getByTestId("rubric-option").first()).toBeVisible();
 });

@@ -75,6 +75,8 @@ pub fn JobHeader(
                     <p class="mt-1 text-sm text-slate-600">
                         {move || type_label.get()} " · by " {field(|j| j.submitted_by.clone())}
                         {move || job.get().and_then(|j| j.original_filename).map(|f| format!(" · {f}"))}
+                        " · "
+                        <a class="text-emerald-700 underline" href=move || job.get().map(|j| format!("/rubrics/{}", j.job_type)).unwrap_or_default()>"How scoring works"</a>
                     </p>
                 </div>
                 <div data-testid="job-status">{move || job.get().map(|j| view! { <StatusBadge status=j.status /> })}</div>

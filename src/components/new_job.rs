@@ -114,6 +114,7 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
                             .map(|t| view! { <option value=t.id.clone()>{t.label.clone()}</option> })
                             .collect_view()}
                     </select>
+                    <a class="mt-1 inline-block text-xs text-emerald-700 underline" href=move || format!("/rubrics/{}", target_type.get())>"How scoring works"</a>
                 </label>
                 <label class="block text-sm">
                     <span class="text-slate-700">"Submitted by (optional; you when empty)"</span>

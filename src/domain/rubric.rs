@@ -248,6 +248,17 @@ impl Rubric {
         }
     }
 
+    /// The least total that reaches `tier`.
+    pub fn threshold(&self, tier: PriorityTier) -> u32 {
+        let t = &self.priority.thresholds;
+        match tier {
+            PriorityTier::Hot => t.hot,
+            PriorityTier::Warm => t.warm,
+            PriorityTier::Watch => t.watch,
+            PriorityTier::Cold => 0,
+        }
+    }
+
     pub fn action_for(&self, tier: PriorityTier) -> &str {
         self.priority
             .actions
@@ -370,6 +381,10 @@ pub(crate) mod tests {
         assert_eq!(r.priority_for(35), PriorityTier::Watch);
         assert_eq!(r.priority_for(34), PriorityTier::Cold);
         assert_eq!(r.priority_for(0), PriorityTier::Cold);
+        // The thresholds the "How scoring works" page shows are the ones applied.
+        for tier in PriorityTier::ALL {
+            assert_eq!(r.priority_for(r.threshold(tier)), tier);
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod job;
 pub mod login;
 pub mod not_found;
+pub mod rubric;
 pub mod settings;
 pub mod setup;
 
@@ -46,3 +47,4 @@ lazy_page!(SetupRoute, setup::SetupPage);
 lazy_page!(AccountRoute, account::AccountPage);
 lazy_page!(UsersRoute, admin_users::UsersPage);
 lazy_page!(AuditRoute, admin_audit::AuditPage);
+lazy_page!(RubricRoute, rubric::RubricPage);

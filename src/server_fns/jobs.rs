@@ -72,6 +72,12 @@ pub async fn list_jobs(
     server::jobs::list(&server::state(), &server::actor()?, query).await
 }
 
+/// One rubric, whole, for the "How scoring works" page.
+#[server(prefix = "/fn", endpoint = "jobs/rubric")]
+pub async fn get_rubric(id: String) -> Result<crate::domain::rubric::Rubric, AppError> {
+    server::jobs::rubric(&server::state(), &server::actor()?, &id)
+}
+
 /// The job and its tier counts, without its companies.
 #[server(prefix = "/fn", endpoint = "jobs/job")]
 pub async fn get_job(id: i32) -> Result<JobSnapshot, AppError> {

@@ -256,6 +256,20 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i32) -> Result<(), AppE
     Ok(())
 }
 
+/// One rubric, whole: how its scores are made (the "How scoring works" page).
+pub fn rubric(
+    state: &AppState,
+    _actor: &Actor,
+    id: &str,
+) -> Result<crate::domain::rubric::Rubric, AppError> {
+    state
+        .engine
+        .rubrics()
+        .get(id)
+        .map(|rubric| (*rubric).clone())
+        .ok_or_else(|| AppError::NotFound(format!("There is no rubric {id:?} on this server.")))
+}
+
 /// The rubrics a job can be scored with.
 pub fn target_types(state: &AppState, _actor: &Actor) -> Vec<TargetTypeView> {
     state
