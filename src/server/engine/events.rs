@@ -9,7 +9,7 @@ use sea_orm::{
     DatabaseConnection, DbBackend,
     sqlx::postgres::{PgListener, PgPool},
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio::sync::{broadcast, mpsc};
 
 use crate::domain::job::ProgressEvent;
@@ -29,7 +29,7 @@ pub enum Update {
     Resync,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Batch {
     from: String,
     events: Vec<ProgressEvent>,
@@ -105,30 +105,35 @@ async fn publish(pool: PgPool, from: String, mut inbox: mpsc::UnboundedReceiver<
     }
 }
 
-/// Splits events into NOTIFY payloads under the size limit.
+/// Splits events into NOTIFY payloads under the size limit, serialising
+/// each event once (a payload is a `Batch` written by hand around them).
 fn payloads(from: &str, events: Vec<ProgressEvent>) -> Vec<String> {
+    let head = format!(
+        "{{\"from\":{},\"events\":[",
+        serde_json::to_string(from).unwrap_or_default()
+    );
     let mut out = Vec::new();
-    let mut batch = Batch {
-        from: from.to_string(),
-        events: Vec::new(),
-    };
-    let mut size = 0;
+    let mut batch = head.clone();
     for event in events {
-        let len = serde_json::to_string(&event).map(|s| s.len()).unwrap_or(0);
-        if len > MAX_PAYLOAD {
+        let Ok(json) = serde_json::to_string(&event) else {
+            continue;
+        };
+        if json.len() > MAX_PAYLOAD {
             // A job view too big for NOTIFY: streams fetch the job instead.
             continue;
         }
-        if size + len > MAX_PAYLOAD && !batch.events.is_empty() {
-            out.extend(serde_json::to_string(&batch).ok());
-            batch.events.clear();
-            size = 0;
+        if batch.len() + json.len() > MAX_PAYLOAD && batch.len() > head.len() {
+            batch.push_str("]}");
+            out.push(std::mem::replace(&mut batch, head.clone()));
         }
-        size += len + 1;
-        batch.events.push(event);
+        if batch.len() > head.len() {
+            batch.push(',');
+        }
+        batch.push_str(&json);
     }
-    if !batch.events.is_empty() {
-        out.extend(serde_json::to_string(&batch).ok());
+    if batch.len() > head.len() {
+        batch.push_str("]}");
+        out.push(batch);
     }
     out
 }

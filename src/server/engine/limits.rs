@@ -170,13 +170,8 @@ impl Registry {
             host: self.host.clone(),
             active: has_work(),
             // A shrink is published once its permits are out of use.
-            search_share: search
-                .granted
-                .min(limits.search.existing().max(limits.search.target()))
-                as i32,
-            llm_share: llm
-                .granted
-                .min(limits.llm.existing().max(limits.llm.target())) as i32,
+            search_share: search.granted.min(limits.search.existing()) as i32,
+            llm_share: llm.granted.min(limits.llm.existing()) as i32,
         };
         let due = renewed_at.is_none_or(|at| started.duration_since(at) >= self.lease / 4);
         if due || published.as_ref() != Some(&me) {
