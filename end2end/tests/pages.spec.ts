@@ -14,6 +14,7 @@ test("every signed-in page hydrates under the CSP without a console error", asyn
     ["/admin/users", "Users"],
     ["/admin/audit", "Audit log"],
     ["/rubrics/iaas", "How scoring works: IaaS Targets"],
+    ["/review", "Review"],
   ]) {
     const response = await page.goto(path);
     expect(response?.headers()["content-security-policy"], path).toContain("'nonce-");

@@ -7,6 +7,7 @@ mod m20261128_000001_create_jobs_and_companies;
 mod m20261129_000001_create_research_cache;
 mod m20261201_000001_create_accounts;
 mod m20261202_000001_share_work;
+mod m20261203_000001_review_and_overrides;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_research_cache::Migration),
             Box::new(m20261201_000001_create_accounts::Migration),
             Box::new(m20261202_000001_share_work::Migration),
+            Box::new(m20261203_000001_review_and_overrides::Migration),
         ]
     }
 }

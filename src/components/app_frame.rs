@@ -16,10 +16,14 @@ struct NavItem {
     label: &'static str,
 }
 
-const NAV_ITEMS: [NavItem; 3] = [
+const NAV_ITEMS: [NavItem; 4] = [
     NavItem {
         href: "/",
         label: "Dashboard",
+    },
+    NavItem {
+        href: "/review",
+        label: "Review",
     },
     NavItem {
         href: "/cache",
@@ -59,6 +63,24 @@ pub fn AppFrame(children: Children) -> impl IntoView {
         }
     });
     let (menu_open, set_menu_open) = signal(false);
+    // Companies waiting for review, asked again on every navigation. In the
+    // browser only (an effect): the frame's first HTML does not wait for it.
+    let waiting = RwSignal::new(None::<u64>);
+    Effect::new(move |_| {
+        // Only once the server said who is signed in on this very page.
+        let path = location.pathname.get();
+        let signed_in =
+            matches!(resource.get(), Some((asked_for, Ok(Some(_)))) if asked_for == path);
+        if !signed_in {
+            waiting.set(None);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(n) = crate::server_fns::review::review_count().await {
+                waiting.set(Some(n));
+            }
+        });
+    });
 
     // Close the mobile menu whenever the route changes.
     Effect::new(move |_| {
@@ -79,9 +101,19 @@ pub fn AppFrame(children: Children) -> impl IntoView {
                 } else {
                     "block rounded-md px-3 py-2 text-sm font-medium text-slate-200 hover:bg-slate-700 hover:text-white"
                 };
+                let counted = item.href == "/review";
+                let count = move || {
+                    waiting
+                        .get()
+                        .filter(|n| counted && *n > 0)
+                        .map(|n| view! {
+                            <span class="ml-1 rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-slate-900" data-testid="review-count">{n}</span>
+                        })
+                };
                 view! {
                     <a href=item.href class=class aria-current=active.then_some("page")>
                         {item.label}
+                        {count}
                     </a>
                 }
             })

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use super::{
     browser::{local_time, now},
     format::{duration, funding, usd},
+    review_panel::ReviewPanel,
     source_link::SourceLink,
+    tier_override::TierOverride,
 };
 use crate::{
     domain::{
@@ -48,8 +50,13 @@ fn provenance(c: &CompanyView) -> String {
 /// A row's details as a chunk of their own (`#[lazy]`): the browser fetches
 /// their code the first time a row opens, not with the job page.
 #[lazy]
-pub fn details_view(job_id: i32, company_id: i32, criteria: Vec<CriterionView>) -> AnyView {
-    view! { <CompanyDetailsLoader job_id company_id criteria /> }.into_any()
+pub fn details_view(
+    job_id: i32,
+    company_id: i32,
+    criteria: Vec<CriterionView>,
+    tier_labels: Vec<(String, String)>,
+) -> AnyView {
+    view! { <CompanyDetailsLoader job_id company_id criteria tier_labels /> }.into_any()
 }
 
 /// A row's details, loaded when it opens (the table rebuilds a row, and so
@@ -59,12 +66,13 @@ pub fn CompanyDetailsLoader(
     job_id: i32,
     company_id: i32,
     criteria: Vec<CriterionView>,
+    tier_labels: Vec<(String, String)>,
 ) -> impl IntoView {
     let company = Resource::new(move || (), move |_| get_company(job_id, company_id));
     view! {
         <Suspense fallback=|| view! { <p class="p-4 text-sm text-slate-500">"Loading the research…"</p> }>
             {move || company.get().map(|result| match result {
-                Ok(company) => view! { <CompanyDetails company criteria=criteria.clone() /> }.into_any(),
+                Ok(company) => view! { <CompanyDetails company criteria=criteria.clone() tier_labels=tier_labels.clone() /> }.into_any(),
                 Err(error) => view! { <p role="alert" class="m-4 rounded-md bg-red-50 p-3 text-sm text-red-800">{error.to_string()}</p> }.into_any(),
             })}
         </Suspense>
@@ -72,8 +80,16 @@ pub fn CompanyDetailsLoader(
 }
 
 #[component]
-pub fn CompanyDetails(company: CompanyView, criteria: Vec<CriterionView>) -> impl IntoView {
+pub fn CompanyDetails(
+    company: CompanyView,
+    criteria: Vec<CriterionView>,
+    tier_labels: Vec<(String, String)>,
+) -> impl IntoView {
     let c = company;
+    let job_id = c.job_id;
+    if c.review.is_some() && c.status != CompanyStatus::Completed {
+        return view! { <div class="p-4"><ReviewPanel company=c job_id /></div> }.into_any();
+    }
     if c.status != CompanyStatus::Completed {
         let reason = c.error_message.clone().unwrap_or_else(|| match c.status {
             CompanyStatus::Pending => "Waiting to be researched.".into(),
@@ -92,6 +108,7 @@ pub fn CompanyDetails(company: CompanyView, criteria: Vec<CriterionView>) -> imp
     let breakdown = c.score_breakdown.clone().unwrap_or_default();
     let keys = ["use_case", "scale_budget", "growth", "confidence"];
     view! {
+        {c.review.is_some().then(|| view! { <div class="px-4 pt-4"><ReviewPanel company=c.clone() job_id /></div> })}
         <div class="grid gap-4 p-4 text-sm md:grid-cols-2">
             <div class="space-y-2">
                 <p class="text-slate-800">{c.description.clone()}</p>
@@ -165,6 +182,7 @@ pub fn CompanyDetails(company: CompanyView, criteria: Vec<CriterionView>) -> imp
                         }).collect_view()}
                     </ol>
                 </div>
+                <TierOverride company=c.clone() job_id tier_labels />
                 <p class="text-xs text-slate-500" data-testid="evidence-provenance">{provenance(&c)}</p>
                 <p class="text-xs text-slate-500">
                     {format!(

@@ -32,6 +32,7 @@ fn unscored_label(status: CompanyStatus) -> &'static str {
     match status {
         CompanyStatus::Failed => "Failed",
         CompanyStatus::Cancelled => "Cancelled",
+        CompanyStatus::Skipped => "Not a company",
         CompanyStatus::Researching => "Researching…",
         CompanyStatus::Pending | CompanyStatus::Completed => "Pending",
     }
@@ -84,8 +85,21 @@ fn Row(
             <td class="px-3 py-2">
                 <div class="font-medium text-slate-900">{row.name.clone()}</div>
                 <div class="text-xs text-slate-500">{row.industry.clone()}</div>
+                {row.review.map(|reason| view! {
+                    <span class="mt-0.5 inline-block rounded bg-amber-100 px-1.5 text-xs text-amber-900" data-review=reason.as_str()>
+                        "Needs review: " {reason.label()}
+                    </span>
+                })}
             </td>
-            <td class="px-3 py-2"><PriorityBadge tier=row.priority_tier label /></td>
+            <td class="px-3 py-2">
+                <PriorityBadge tier=row.priority_tier label />
+                {row.model_tier.map(|model| view! {
+                    <div class="mt-0.5 text-xs text-slate-500" data-testid="override">
+                        <span class="rounded bg-violet-100 px-1 font-semibold text-violet-800">"override"</span>
+                        " model: " {tier_label(&tier_labels.get_untracked(), model)}
+                    </div>
+                })}
+            </td>
             <td class="px-3 py-2"><UseCaseBadge tier=row.use_case_tier.clone() /></td>
             <td class="px-3 py-2">{funding(row.funding_millions, row.total_funding.as_deref())}</td>
             <td class="px-3 py-2">
@@ -101,7 +115,7 @@ fn Row(
         <Show when=open>
             <tr class="bg-slate-50"><td colspan="9">
                 <Suspense fallback=|| view! { <p class="p-4 text-sm text-slate-500">"Loading the research…"</p> }>
-                    {move || Suspend::new(details_view(job_id, id, criteria.get_untracked()))}
+                    {move || Suspend::new(details_view(job_id, id, criteria.get_untracked(), tier_labels.get_untracked()))}
                 </Suspense>
             </td></tr>
         </Show>
@@ -117,6 +131,8 @@ pub fn CompanyTable(
     tiers: Signal<TierCounts>,
     /// Companies in the job.
     total: Signal<i32>,
+    /// Of them, those waiting for review.
+    review: Signal<i32>,
     query: RwSignal<CompanyQuery>,
     tier_labels: Signal<Vec<(String, String)>>,
     criteria: Signal<Vec<CriterionView>>,
@@ -126,7 +142,7 @@ pub fn CompanyTable(
     let rows = Memo::new(move |_| page.get().map(|p| p.rows).unwrap_or_default());
     view! {
         <section class="rounded-lg border border-slate-200 bg-white shadow-sm" aria-label="Results">
-            <TableFilters query tiers total tier_labels />
+            <TableFilters query tiers total review tier_labels />
             <div class="overflow-x-auto">
                 <table class="min-w-full text-sm">
                     <thead class="bg-slate-50 text-slate-700">
@@ -150,6 +166,7 @@ pub fn CompanyTable(
                             key=|r| (
                                 (r.id, r.rank, r.status, r.stage, r.score_total),
                                 (r.industry.clone(), r.use_case_tier.clone(), r.validation_confidence.map(f64::to_bits)),
+                                (r.priority_tier, r.model_tier, r.review),
                             )
                             let(row)>
                             <Row row job_id=job_id.get_untracked() expanded tier_labels criteria />

@@ -8,6 +8,7 @@ use super::{
     confirm::ConfirmButton,
     current_user::use_current_user,
     format::{duration, usd},
+    retry_button::RetryButton,
 };
 use crate::{
     domain::{job::JobStatus, views::JobView},
@@ -17,7 +18,10 @@ use crate::{
 /// Seconds left at the rate seen so far, while running.
 fn eta_seconds(job: &JobView) -> Option<f64> {
     let started = job.started_at?;
-    let done = job.completed_companies + job.failed_companies + job.cancelled_companies;
+    let done = job.completed_companies
+        + job.failed_companies
+        + job.cancelled_companies
+        + job.skipped_companies;
     if job.status != JobStatus::Running || done == 0 {
         return None;
     }
@@ -85,11 +89,12 @@ pub fn JobHeader(
                 <ProgressBar percent=Signal::derive(move || job.get().map_or(0.0, |j| j.progress_percent)) />
                 <span class="whitespace-nowrap text-sm text-slate-700" data-testid="job-counts">
                     {move || job.get().map(|j| format!(
-                        "{} / {} done · {} failed{}",
-                        j.completed_companies + j.failed_companies + j.cancelled_companies,
+                        "{} / {} done · {} failed{}{}",
+                        j.completed_companies + j.failed_companies + j.cancelled_companies + j.skipped_companies,
                         j.total_companies,
                         j.failed_companies,
                         if j.cancelled_companies > 0 { format!(" · {} cancelled", j.cancelled_companies) } else { String::new() },
+                        if j.skipped_companies > 0 { format!(" · {} not companies", j.skipped_companies) } else { String::new() },
                     ))}
                 </span>
             </div>
@@ -111,10 +116,11 @@ pub fn JobHeader(
                     <button type="button" class=button on:click=move |_| { cancel.dispatch(id()); }>"Cancel"</button>
                 </Show>
                 <Show when=move || !running() && may_manage()>
-                    <button type="button" class=button
-                        disabled=move || job.get().is_none_or(|j| j.failed_companies + j.cancelled_companies + j.pending_companies == 0)
-                        on:click=move |_| { retry.dispatch((id(), false)); }>"Retry failed"</button>
-                    <button type="button" class=button on:click=move |_| { retry.dispatch((id(), true)); }>"Re-run with fresh research"</button>
+                    <RetryButton label="Retry failed" job_id=Signal::derive(id) refresh=false
+                        disabled=Signal::derive(move || job.get().is_none_or(|j| j.failed_companies + j.cancelled_companies + j.pending_companies == 0))
+                        on_confirm=Callback::new(move |refresh| { retry.dispatch((id(), refresh)); }) />
+                    <RetryButton label="Re-run with fresh research" job_id=Signal::derive(id) refresh=true
+                        on_confirm=Callback::new(move |refresh| { retry.dispatch((id(), refresh)); }) />
                 </Show>
                 <a class=button href=move || export_href.get() download>"Export CSV"</a>
                 <Show when=move || !running() && may_manage()>

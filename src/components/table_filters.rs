@@ -17,6 +17,8 @@ pub fn TableFilters(
     query: RwSignal<CompanyQuery>,
     tiers: Signal<TierCounts>,
     total: Signal<i32>,
+    /// Companies of the job waiting for review.
+    review: Signal<i32>,
     tier_labels: Signal<Vec<(String, String)>>,
 ) -> impl IntoView {
     let chip = "rounded-full px-3 py-1 text-xs ring-1 ring-slate-300";
@@ -52,6 +54,13 @@ pub fn TableFilters(
                 </div>
             </div>
             <div class="flex flex-wrap items-start justify-end gap-2 text-sm">
+                <button type="button" data-testid="needs-review"
+                    class="rounded-full px-3 py-1 text-xs ring-1 ring-amber-400 text-amber-900"
+                    class:bg-amber-100=move || query.with(|q| q.review)
+                    aria-pressed=move || query.with(|q| q.review).to_string()
+                    on:click=move |_| set(&|q| q.review = !q.review)>
+                    {move || format!("Needs review ({})", review.get())}
+                </button>
                 <input type="search" placeholder="Search companies" aria-label="Search companies"
                     class="rounded-md border border-slate-300 px-2 py-1"
                     prop:value=move || query.with(|q| q.q.clone().unwrap_or_default())

@@ -44,15 +44,48 @@ string_enum!(
 );
 
 string_enum!(
-    /// pending -> researching -> completed | failed | cancelled
+    /// pending -> researching -> completed | failed | cancelled; skipped when
+    /// a person marked it as not a company.
     CompanyStatus {
         Pending => "pending",
         Researching => "researching",
         Completed => "completed",
         Failed => "failed",
         Cancelled => "cancelled",
+        Skipped => "skipped",
     }
 );
+
+string_enum!(
+    /// Why a company waits for a person: its research was not verified, the
+    /// validator says its name matches several companies, or it was verified
+    /// only just (within `NEAR_THRESHOLD` of the threshold).
+    ReviewReason {
+        Unverified => "unverified",
+        Ambiguous => "ambiguous",
+        NearThreshold => "near_threshold",
+    }
+);
+
+impl ReviewReason {
+    /// For people, in a sentence.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Self::Unverified => "The search results could not be verified as this company.",
+            Self::Ambiguous => "The name matches several companies.",
+            Self::NearThreshold => "Verified, but only just: check that this is the right company.",
+        }
+    }
+
+    /// Short, for badges and filters.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unverified => "Unverified",
+            Self::Ambiguous => "Ambiguous name",
+            Self::NearThreshold => "Low confidence",
+        }
+    }
+}
 
 string_enum!(
     /// Where a company is inside the pipeline.
@@ -73,7 +106,10 @@ impl JobStatus {
 
 impl CompanyStatus {
     pub fn is_finished(self) -> bool {
-        matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
+        matches!(
+            self,
+            Self::Completed | Self::Failed | Self::Cancelled | Self::Skipped
+        )
     }
 }
 
@@ -109,6 +145,12 @@ pub struct JobProgress {
     pub completed: i32,
     pub failed: i32,
     pub cancelled: i32,
+    /// Marked as not a company.
+    #[serde(default)]
+    pub skipped: i32,
+    /// Waiting for review.
+    #[serde(default)]
+    pub review: i32,
     pub error_message: Option<String>,
     /// Scored companies per tier, for the job page's counts.
     #[serde(default)]
@@ -142,7 +184,14 @@ mod tests {
         for stage in Stage::ALL {
             assert_eq!(Stage::parse(stage.as_str()), Some(*stage));
         }
-        assert_eq!(CompanyStatus::parse("skipped"), None);
+        assert_eq!(
+            CompanyStatus::parse("skipped"),
+            Some(CompanyStatus::Skipped)
+        );
+        assert_eq!(CompanyStatus::parse("ignored"), None);
+        for reason in ReviewReason::ALL {
+            assert_eq!(ReviewReason::parse(reason.as_str()), Some(*reason));
+        }
         assert!(
             CompanyStatus::Cancelled.is_finished() && !CompanyStatus::Researching.is_finished()
         );

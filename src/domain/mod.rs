@@ -14,6 +14,7 @@ pub mod job;
 pub mod llm_output;
 pub mod prompt;
 pub mod query;
+pub mod review;
 pub mod rubric;
 pub mod score;
 pub mod table;

@@ -17,21 +17,24 @@ fn company_lines(name: &str, website: Option<&str>) -> String {
 pub fn validation_user(name: &str, website: Option<&str>, evidence: &str) -> String {
     format!(
         "{company}
-Decide whether the numbered sources below describe this specific company: not a namesake, not a different \
+    Decide whether the numbered sources below describe this specific company: not a namesake, not a different \
 business, not generic articles.
 
 Mark it VALID only if: the sources mention the company or a close match; they contain real business or \
-technology information, not ads or boilerplate; at least one source is about the company itself; nothing is \
+    technology information, not ads or boilerplate; at least one source is about the company itself; nothing is \
 obviously wrong or irrelevant; it appears to be a real operating business.
 
 Mark it INVALID if: no source mentions the company; everything is generic or spam; the name is mismatched \
-(searched Anthropic, got Party City); there are under 50 words of real content; there is only a domain name or \
-a parked domain; the sources are mostly unrelated articles that merely mention AI or GPU keywords; the name \
-looks fake or non-existent; the company clearly does something else than the sources claim; the sources \
+    (searched Anthropic, got Party City); there are under 50 words of real content; there is only a domain name or \
+    a parked domain; the sources are mostly unrelated articles that merely mention AI or GPU keywords; the name \
+    looks fake or non-existent; the company clearly does something else than the sources claim; the sources \
 describe several unrelated companies.
 
 Be strict: if unsure, mark it INVALID with a low confidence.
-Answer with: valid (true/false), confidence (0.0 to 1.0), verdict (one sentence), issues (short strings).
+If the name could mean several different companies (two businesses called Mercury, say), list each of them \
+as \"Name (website)\" in candidates, even when the sources settle which one is meant; otherwise leave candidates empty.
+Answer with: valid (true/false), confidence (0.0 to 1.0), verdict (one sentence), issues (short strings), \
+candidates (strings).
 
 Sources:
 {evidence}",

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    job::{CompanyProgress, CompanyStatus, JobProgress, ProgressEvent, Stage},
+    job::{CompanyProgress, CompanyStatus, JobProgress, ProgressEvent, ReviewReason, Stage},
     rubric::PriorityTier,
     views::{JobView, progress_percent},
 };
@@ -74,6 +74,8 @@ pub struct CompanyQuery {
     /// HOT, WARM, WATCH or COLD.
     pub tier: Option<PriorityTier>,
     pub status: Option<CompanyStatus>,
+    /// Only companies waiting for a person's review.
+    pub review: bool,
     /// Case-insensitive text in the name, industry, description or headquarters.
     pub q: Option<String>,
 }
@@ -89,6 +91,7 @@ impl CompanyQuery {
         let text = self.text().map(str::to_lowercase);
         self.tier.is_none_or(|t| row.priority_tier == Some(t))
             && self.status.is_none_or(|s| row.status == s)
+            && (!self.review || row.review.is_some())
             && text.is_none_or(|q| {
                 [
                     Some(row.name.as_str()),
@@ -124,6 +127,9 @@ impl CompanyQuery {
         }
         if let Some(status) = self.status {
             pairs.push(("status", status.as_str().into()));
+        }
+        if self.review {
+            pairs.push(("review", "true".into()));
         }
         if let Some(q) = self.text() {
             pairs.push(("q", percent_encode(q)));
@@ -172,7 +178,14 @@ pub struct CompanyRow {
     pub headquarters: Option<String>,
     pub status: CompanyStatus,
     pub stage: Stage,
+    /// The tier that counts: a person's override, else the model's.
     pub priority_tier: Option<PriorityTier>,
+    /// The model's tier, when a person overrode it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_tier: Option<PriorityTier>,
+    /// Why the company waits for review, if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewReason>,
     pub score_total: Option<i32>,
     pub use_case_tier: Option<String>,
     pub funding_millions: Option<f64>,
@@ -285,6 +298,10 @@ pub fn apply(
             };
             row.status = *status;
             row.stage = *stage;
+            if !status.is_finished() {
+                // Back in the queue or in research: the last verdict is history.
+                row.review = None;
+            }
             if score_total.is_some() {
                 row.score_total = *score_total;
                 row.priority_tier = *priority_tier;
@@ -303,6 +320,8 @@ pub fn apply(
             completed,
             failed,
             cancelled,
+            skipped,
+            review,
             error_message,
             tiers,
             view,
@@ -317,8 +336,11 @@ pub fn apply(
             job.completed_companies = *completed;
             job.failed_companies = *failed;
             job.cancelled_companies = *cancelled;
-            job.pending_companies = (total - completed - failed - cancelled).max(0);
-            job.progress_percent = progress_percent(completed + failed + cancelled, *total);
+            job.skipped_companies = *skipped;
+            job.review_companies = *review;
+            let finished = completed + failed + cancelled + skipped;
+            job.pending_companies = (total - finished).max(0);
+            job.progress_percent = progress_percent(finished, *total);
             job.error_message = error_message.clone();
             snapshot.tiers = *tiers;
             Applied {
@@ -345,6 +367,8 @@ mod tests {
             status,
             stage: Stage::Done,
             priority_tier: tier,
+            model_tier: None,
+            review: None,
             score_total: None,
             use_case_tier: None,
             funding_millions: None,
@@ -365,6 +389,7 @@ mod tests {
             order: Order::Desc,
             tier: Some(PriorityTier::Hot),
             status: Some(CompanyStatus::Completed),
+            review: false,
             q: Some("  a#b+c%d=e&f g/é ".into()),
         };
         assert_eq!(
@@ -400,6 +425,14 @@ mod tests {
             assert!(query.keeps(&hot, Some("Robots for warehouses")), "{text}");
             assert!(!query.keeps(&hot, Some("")) || text != "robots");
         }
+        let mut waiting = failed.clone();
+        waiting.review = Some(ReviewReason::Ambiguous);
+        let in_review = CompanyQuery {
+            review: true,
+            ..Default::default()
+        };
+        assert!(in_review.keeps(&waiting, None) && !in_review.keeps(&failed, None));
+        assert_eq!(in_review.to_query_string(false), "review=true");
         let blank = CompanyQuery {
             q: Some("   ".into()),
             ..Default::default()
@@ -462,6 +495,8 @@ mod tests {
                 completed: 3,
                 failed: 1,
                 cancelled: 0,
+                skipped: 0,
+                review: 0,
                 error_message: None,
                 tiers,
                 view: None,

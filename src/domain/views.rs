@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     evidence::EvidenceSource,
-    job::{CompanyStatus, JobStatus, Stage},
+    job::{CompanyStatus, JobStatus, ReviewReason, Stage},
     rubric::PriorityTier,
     score::SubScore,
 };
@@ -30,6 +30,12 @@ pub struct JobView {
     pub completed_companies: i32,
     pub failed_companies: i32,
     pub cancelled_companies: i32,
+    /// Marked as not a company by a person: finished, not ranked.
+    #[serde(default)]
+    pub skipped_companies: i32,
+    /// Companies waiting for a person's review (see `ReviewReason`).
+    #[serde(default)]
+    pub review_companies: i32,
     pub pending_companies: i32,
     pub progress_percent: f64,
     pub created_at: DateTime<Utc>,
@@ -95,7 +101,14 @@ pub struct CompanyView {
     /// Only in a company's own detail (`GET /api/jobs/{id}/companies/{company_id}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score_breakdown: Option<std::collections::BTreeMap<String, SubScore>>,
+    /// The tier that counts: a person's override when there is one, else the model's.
     pub priority_tier: Option<PriorityTier>,
+    /// The tier a person set by hand, with the model's beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier_override: Option<TierOverrideView>,
+    /// Why the company waits for a person's review, if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewReason>,
     pub recommended_action: Option<String>,
     pub error_message: Option<String>,
     pub cache_hit: bool,
@@ -107,6 +120,11 @@ pub struct CompanyView {
     /// The validator's words; only in a company's own detail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_verdict: Option<String>,
+    /// The validator's issues, and the companies it says the name could mean; only in a company's own detail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub validation_issues: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub validation_candidates: Vec<String>,
     /// Url, title and relevance; the excerpts only in a company's own detail.
     pub sources: Vec<EvidenceSource>,
     pub search_attempts: i32,
@@ -116,6 +134,39 @@ pub struct CompanyView {
     pub llm_response_time: f64,
     pub cost_usd: f64,
     pub researched_at: Option<DateTime<Utc>>,
+}
+
+/// A tier set by hand: it holds for the company and rubric in every job until removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TierOverrideView {
+    pub tier: PriorityTier,
+    /// What the model said (none while the company is unscored).
+    pub model_tier: Option<PriorityTier>,
+    pub note: String,
+    pub set_by: String,
+    pub set_at: Option<DateTime<Utc>>,
+}
+
+/// What an action that spends would cost, shown before it starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Estimate {
+    /// Companies the action runs.
+    pub companies: usize,
+    /// Of them, those that need a search (the rest are served by the research cache).
+    pub to_research: usize,
+    pub credits: f64,
+    pub usd: f64,
+}
+
+/// What "Retry failed" (or a fresh re-run) would do, before it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RetryPlan {
+    pub estimate: Estimate,
+    /// Unverified companies that stay in the review queue (not searched again unchanged).
+    pub waiting_for_review: u64,
 }
 
 /// A job with its companies, ranked. The job's fields are at the top level (v1's shape).

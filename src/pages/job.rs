@@ -165,6 +165,7 @@ pub fn JobPage() -> impl IntoView {
                             page=rows
                             tiers=Signal::derive(move || snapshot.get().map(|s| s.tiers).unwrap_or_default())
                             total=Signal::derive(move || job_view.get().map_or(0, |j| j.total_companies))
+                            review=Signal::derive(move || job_view.get().map_or(0, |j| j.review_companies))
                             query
                             expanded
                             tier_labels=Signal::derive(move || rubric.get().map(|r| r.priority_labels).unwrap_or_default())

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod cache;
 pub mod error;
 pub mod jobs;
+pub mod review;
 pub mod settings;
 
 /// The state and the signed-in actor of the current request.

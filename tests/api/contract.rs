@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Backend, spawn_app};
 
-const ROUTES: [(&str, &str); 19] = [
+const ROUTES: [(&str, &str); 26] = [
     ("get", "/api/health"),
     ("post", "/api/jobs/upload"),
     ("post", "/api/jobs/single"),
@@ -19,6 +19,16 @@ const ROUTES: [(&str, &str); 19] = [
     ("get", "/api/jobs/{id}/companies/{company_id}"),
     ("get", "/api/jobs/{id}/export"),
     ("get", "/api/jobs/{id}/events"),
+    ("get", "/api/jobs/{id}/retry-plan"),
+    ("post", "/api/jobs/{id}/companies/{company_id}/research"),
+    ("post", "/api/jobs/{id}/companies/{company_id}/accept"),
+    (
+        "post",
+        "/api/jobs/{id}/companies/{company_id}/not-a-company",
+    ),
+    ("put", "/api/jobs/{id}/companies/{company_id}/tier"),
+    ("delete", "/api/jobs/{id}/companies/{company_id}/tier"),
+    ("get", "/api/review"),
     ("get", "/api/cache"),
     ("get", "/api/cache/stats"),
     ("post", "/api/cache/clear"),

@@ -81,6 +81,9 @@ async fn page_rows(app: &TestApp, job: i32, query: &CompanyQuery) -> Vec<Company
     if let Some(status) = query.status {
         form.push(("query[status]".into(), status.as_str().into()));
     }
+    if query.review {
+        form.push(("query[review]".into(), "true".into()));
+    }
     if let Some(q) = &query.q {
         form.push(("query[q]".into(), q.clone()));
     }
@@ -139,6 +142,7 @@ fn random_query(rng: &mut fastrand::Rng) -> CompanyQuery {
         tier: rng.bool().then(|| PriorityTier::ALL[rng.usize(..4)]),
         status: (rng.u8(..4) == 0)
             .then(|| [CompanyStatus::Completed, CompanyStatus::Failed][rng.usize(..2)]),
+        review: rng.u8(..5) == 0,
         q: rng
             .bool()
             .then(|| TEXT[rng.usize(..TEXT.len())].to_string()),
@@ -194,6 +198,8 @@ fn row_of(c: &CompanyView) -> CompanyRow {
         status: c.status,
         stage: c.stage,
         priority_tier: c.priority_tier,
+        model_tier: c.tier_override.as_ref().and_then(|o| o.model_tier),
+        review: c.review,
         score_total: c.score_total,
         use_case_tier: c.gpu_use_case_tier.clone(),
         funding_millions: c.funding_millions,

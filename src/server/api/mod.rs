@@ -3,7 +3,7 @@
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    routing::{get, post},
+    routing::{get, post, put},
 };
 
 use super::state::AppState;
@@ -14,6 +14,7 @@ pub mod events;
 pub mod health;
 pub mod jobs;
 pub mod openapi;
+pub mod review;
 
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
@@ -33,6 +34,24 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/jobs/{id}/companies", get(jobs::companies))
         .route("/api/jobs/{id}/companies/{company_id}", get(jobs::company))
         .route("/api/jobs/{id}/export", get(jobs::export))
+        .route("/api/jobs/{id}/retry-plan", get(review::retry_plan))
+        .route(
+            "/api/jobs/{id}/companies/{company_id}/research",
+            post(review::research),
+        )
+        .route(
+            "/api/jobs/{id}/companies/{company_id}/accept",
+            post(review::accept),
+        )
+        .route(
+            "/api/jobs/{id}/companies/{company_id}/not-a-company",
+            post(review::not_a_company),
+        )
+        .route(
+            "/api/jobs/{id}/companies/{company_id}/tier",
+            put(review::set_tier).delete(review::remove_tier),
+        )
+        .route("/api/review", get(review::queue))
         .route("/api/jobs/{id}/events", get(events::events))
         .route("/api/cache", get(cache::list))
         .route("/api/cache/stats", get(cache::stats))

@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::{OpenApi, ToSchema};
 
-use super::{cache, events, health, jobs};
+use super::{cache, events, health, jobs, review};
 
 /// Every 4xx/5xx answer of the REST API.
 #[derive(ToSchema)]
@@ -47,6 +47,13 @@ pub struct UploadForm {
         jobs::companies,
         jobs::company,
         jobs::export,
+        review::retry_plan,
+        review::queue,
+        review::research,
+        review::accept,
+        review::not_a_company,
+        review::set_tier,
+        review::remove_tier,
         events::events,
         cache::list,
         cache::stats,
@@ -60,6 +67,7 @@ pub struct UploadForm {
     security(("bearer" = [])),
     tags(
         (name = "jobs", description = "Research jobs and their companies"),
+        (name = "review", description = "Companies waiting for a person, and a person's corrections"),
         (name = "cache", description = "The cross-job research cache"),
         (name = "health", description = "Liveness and database health"),
     )

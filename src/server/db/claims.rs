@@ -31,6 +31,8 @@ pub struct ClaimedCompany {
     pub name: String,
     pub website: Option<String>,
     pub claim_token: i64,
+    /// A person's tier for this company and rubric, if any.
+    pub tier_override: Option<String>,
 }
 
 impl ClaimedCompany {
@@ -92,6 +94,7 @@ pub async fn claim_batch(
         C::Name,
         C::Website,
         C::ClaimToken,
+        C::TierOverride,
     ]));
     let rows = db.query_all(&update).await?;
     let mut claimed = rows

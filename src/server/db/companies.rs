@@ -5,14 +5,15 @@
 use chrono::Utc;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
-    UpdateMany, sea_query::Expr,
+    UpdateMany,
+    sea_query::{Expr, Func},
 };
 use serde_json::json;
 
 use super::{claims::Claim, entities::company};
 use crate::domain::{
     evidence::EvidenceSource,
-    job::{CompanyStatus, Stage},
+    job::{CompanyStatus, ReviewReason, Stage},
     score::{Research, Score},
     verdict::Verdict,
 };
@@ -124,8 +125,18 @@ async fn save(
     row: company::ActiveModel,
     spend: &Spend,
 ) -> Result<(), WriteError> {
-    let written = spend
-        .add_to(company::Entity::update_many().set(row))
+    save_with(db, claim, row, spend, |update| update).await
+}
+
+/// [`save`], with more column expressions.
+async fn save_with(
+    db: &impl ConnectionTrait,
+    claim: Claim,
+    row: company::ActiveModel,
+    spend: &Spend,
+    more: impl FnOnce(UpdateMany<company::Entity>) -> UpdateMany<company::Entity>,
+) -> Result<(), WriteError> {
+    let written = more(spend.add_to(company::Entity::update_many().set(row)))
         .filter(company::Column::Id.eq(claim.company_id))
         .filter(company::Column::ClaimToken.eq(claim.token))
         .exec(db)
@@ -176,17 +187,27 @@ pub async fn set_stage(
     save(db, claim, row(CompanyStatus::Researching, stage), spend).await
 }
 
+/// The validator's answer on what a search found (kept with the sources,
+/// so a person reviewing an unverified company sees what was found).
 pub async fn record_verdict(
     db: &impl ConnectionTrait,
     claim: Claim,
     verdict: &Verdict,
+    found: &[EvidenceSource],
     spend: &Spend,
 ) -> Result<(), WriteError> {
     let mut row = row(CompanyStatus::Researching, Stage::Validating);
+    set_verdict(&mut row, verdict);
+    row.sources = Set(Some(json!(found)));
+    save(db, claim, row, spend).await
+}
+
+fn set_verdict(row: &mut company::ActiveModel, verdict: &Verdict) {
     row.validation_valid = Set(Some(verdict.valid));
     row.validation_confidence = Set(Some(verdict.confidence));
     row.validation_verdict = Set(Some(verdict.verdict.clone()));
-    save(db, claim, row, spend).await
+    row.validation_issues = Set(Some(json!(verdict.issues)));
+    row.validation_candidates = Set(Some(json!(verdict.candidates)));
 }
 
 /// Research served from the cache: the cached verdict, the evidence's age and what it saved.
@@ -208,9 +229,7 @@ pub async fn record_cache_hit(
     row.evidence_fetched_at = Set(Some(hit.fetched_at));
     row.credits_saved = Set(hit.credits_saved);
     row.seconds_saved = Set(hit.seconds_saved);
-    row.validation_valid = Set(Some(hit.verdict.valid));
-    row.validation_confidence = Set(Some(hit.verdict.confidence));
-    row.validation_verdict = Set(Some(hit.verdict.verdict.clone()));
+    set_verdict(&mut row, hit.verdict);
     save(db, claim, row, spend).await
 }
 
@@ -224,6 +243,21 @@ pub async fn finish_unscored(
 ) -> Result<(), WriteError> {
     let mut row = finished(row(status, Stage::Done));
     row.error_message = Set(Some(message.to_string()));
+    save(db, claim, row, spend).await
+}
+
+/// Ends a company whose research was not verified: failed, waiting for a
+/// person (a website, a better name), never re-searched unchanged by a retry.
+pub async fn finish_in_review(
+    db: &impl ConnectionTrait,
+    claim: Claim,
+    reason: ReviewReason,
+    message: &str,
+    spend: &Spend,
+) -> Result<(), WriteError> {
+    let mut row = finished(row(CompanyStatus::Failed, Stage::Done));
+    row.error_message = Set(Some(message.to_string()));
+    row.review = Set(Some(reason.as_str().into()));
     save(db, claim, row, spend).await
 }
 
@@ -247,6 +281,10 @@ pub fn without_results() -> company::ActiveModel {
         validation_valid: Set(None),
         validation_confidence: Set(None),
         validation_verdict: Set(None),
+        validation_issues: Set(None),
+        validation_candidates: Set(None),
+        review: Set(None),
+        final_tier: Set(None),
         description: Set(None),
         employee_count: Set(None),
         total_funding: Set(None),
@@ -286,6 +324,8 @@ pub struct ScoredCompany<'a> {
     pub sources: &'a [EvidenceSource],
     pub cache_hit: bool,
     pub evidence_fetched_at: chrono::DateTime<Utc>,
+    /// Verified, but a person should confirm it (near the threshold, or a name several companies share).
+    pub review: Option<ReviewReason>,
 }
 
 pub async fn complete(
@@ -327,5 +367,14 @@ pub async fn complete(
     row.recommended_action = Set(Some(s.recommended_action.clone()));
     row.sources = Set(Some(json!(scored.sources)));
     row.researched_at = Set(Some(Utc::now()));
-    save(db, claim, row, spend).await
+    row.review = Set(scored.review.map(|r| r.as_str().to_string()));
+    // The tier that counts: a person's override for this company and rubric, else the model's.
+    let final_tier = Func::coalesce([
+        Expr::col(company::Column::TierOverride),
+        Expr::val(s.priority.as_str()),
+    ]);
+    save_with(db, claim, row, spend, |update| {
+        update.col_expr(company::Column::FinalTier, final_tier.into())
+    })
+    .await
 }

@@ -18,18 +18,29 @@ use crate::domain::{
 
 use company::Column as C;
 
-/// The overall rank: score, highest first, unscored last, then name and input order.
-const RANK: &str =
-    "ROW_NUMBER() OVER (ORDER BY COALESCE(score_total, -1) DESC, LOWER(name) ASC, position ASC)";
+/// The final tier (a person's override, else the model's) as its order, unscored last.
+const TIER_ORDER: &str = "CASE final_tier WHEN 'HOT' THEN 0 WHEN 'WARM' THEN 1 WHEN 'WATCH' THEN 2 \
+                          WHEN 'COLD' THEN 3 ELSE 4 END";
+
+/// The overall rank: final tier, then score, highest first, unscored last,
+/// then name and input order. (Without overrides the tier follows the score.)
+fn rank() -> String {
+    format!(
+        "ROW_NUMBER() OVER (ORDER BY {TIER_ORDER}, COALESCE(score_total, -1) DESC, LOWER(name) ASC, position ASC)"
+    )
+}
 
 /// The filter as a condition on a company row (the same on both databases).
 fn condition(job_id: i32, query: &CompanyQuery) -> Condition {
     let mut condition = Condition::all().add(ExprTrait::eq(Expr::col(C::JobId), job_id));
     if let Some(tier) = query.tier {
-        condition = condition.add(ExprTrait::eq(Expr::col(C::PriorityTier), tier.as_str()));
+        condition = condition.add(ExprTrait::eq(Expr::col(C::FinalTier), tier.as_str()));
     }
     if let Some(status) = query.status {
         condition = condition.add(ExprTrait::eq(Expr::col(C::Status), status.as_str()));
+    }
+    if query.review {
+        condition = condition.add(Expr::col(C::Review).is_not_null());
     }
     if let Some(text) = query.text() {
         let pattern = format!("%{}%", like_literal(&text.to_lowercase()));
@@ -59,13 +70,7 @@ fn sort_expr(key: SortKey) -> (Expr, SqlOrder) {
     match key {
         SortKey::Rank | SortKey::Score => (Expr::col(Alias::new("rank")), SqlOrder::Asc),
         SortKey::Name => (Expr::expr(Func::lower(Expr::col(C::Name))), SqlOrder::Asc),
-        SortKey::Priority => (
-            Expr::cust(
-                "CASE priority_tier WHEN 'HOT' THEN 0 WHEN 'WARM' THEN 1 WHEN 'WATCH' THEN 2 \
-                 WHEN 'COLD' THEN 3 ELSE 4 END",
-            ),
-            SqlOrder::Asc,
-        ),
+        SortKey::Priority => (Expr::cust(TIER_ORDER), SqlOrder::Asc),
         SortKey::UseCase => (coalesced(C::ScoreUseCase), SqlOrder::Desc),
         SortKey::Funding => (coalesced(C::FundingMillions), SqlOrder::Desc),
         SortKey::Cache => (Expr::col(C::CacheHit), SqlOrder::Desc),
@@ -86,7 +91,7 @@ fn flipped(order: SqlOrder, descending: bool) -> SqlOrder {
 fn statement(job_id: i32, query: &CompanyQuery, page: Option<(u64, u64)>) -> SelectStatement {
     let ranked = Query::select()
         .column(Asterisk)
-        .expr_as(Expr::cust(RANK), Alias::new("rank"))
+        .expr_as(Expr::cust(rank()), Alias::new("rank"))
         .from(company::Entity)
         .and_where(ExprTrait::eq(Expr::col(C::JobId), job_id))
         .to_owned();
@@ -139,15 +144,15 @@ pub async fn matching(
         .await
 }
 
-/// Scored companies of the job per tier.
+/// Scored companies of the job per final tier.
 pub async fn tier_counts(db: &impl ConnectionTrait, job_id: i32) -> Result<TierCounts, DbErr> {
     let counted: Vec<(Option<String>, i64)> = company::Entity::find()
         .select_only()
-        .column(C::PriorityTier)
+        .column(C::FinalTier)
         .column_as(Expr::from(Func::count(Expr::col(C::Id))), "n")
         .filter(C::JobId.eq(job_id))
-        .filter(C::PriorityTier.is_not_null())
-        .group_by(C::PriorityTier)
+        .filter(C::FinalTier.is_not_null())
+        .group_by(C::FinalTier)
         .into_tuple()
         .all(db)
         .await?;

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect,
-    QueryTrait, sea_query::Expr,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    QuerySelect, QueryTrait, UpdateMany, sea_query::Expr,
 };
 
 use super::{
@@ -161,20 +161,48 @@ pub async fn fail(db: &impl ConnectionTrait, job_id: i32, message: &str) -> Resu
     Ok(ended == 1)
 }
 
-/// Prepares a finished job to run again. A retry requeues its failed,
-/// cancelled and unfinished companies (completed ones keep their results); a
-/// refresh re-runs every company without the cache. Requeued companies lose
-/// the last run's result, never what they spent.
+/// The companies a retry (or, with `refresh_cache`, a fresh re-run) runs
+/// again: a retry takes the failed, cancelled and unfinished ones (completed
+/// ones keep their results), a refresh every company. Neither takes a
+/// company marked as not a company, nor one whose research was not verified:
+/// searching it again unchanged would buy the same answer, so it waits in the
+/// review queue for a website or a better name.
+pub fn requeued_by_retry(job_id: i32, refresh_cache: bool) -> Condition {
+    use company::Column as C;
+    let mut condition = Condition::all()
+        .add(C::JobId.eq(job_id))
+        .add(C::Status.ne(CompanyStatus::Skipped.as_str()))
+        .add(
+            Condition::any()
+                .add(C::Status.ne(CompanyStatus::Failed.as_str()))
+                .add(C::Review.is_null()),
+        );
+    if !refresh_cache {
+        condition = condition.add(C::Status.ne(CompanyStatus::Completed.as_str()));
+    }
+    condition
+}
+
+/// Prepares a finished job to run again (see [`requeued_by_retry`]).
+/// Requeued companies lose the last run's result, never what they spent, nor
+/// a tier a person set.
 pub async fn reset_for_retry(
     db: &impl ConnectionTrait,
     job_id: i32,
     refresh_cache: bool,
 ) -> Result<u64, DbErr> {
-    let mut requeue = company::Entity::update_many().filter(company::Column::JobId.eq(job_id));
-    if !refresh_cache {
-        requeue = requeue.filter(company::Column::Status.ne(CompanyStatus::Completed.as_str()));
-    }
-    let requeued = requeue
+    let requeued =
+        requeue(company::Entity::update_many().filter(requeued_by_retry(job_id, refresh_cache)))
+            .exec(db)
+            .await?
+            .rows_affected;
+    reopen(db, job_id, refresh_cache).await?;
+    Ok(requeued)
+}
+
+/// Sends the chosen companies back to the queue without the last run's result.
+pub fn requeue(update: UpdateMany<company::Entity>) -> UpdateMany<company::Entity> {
+    update
         .set(super::companies::without_results())
         .col_expr(
             company::Column::Status,
@@ -198,9 +226,14 @@ pub async fn reset_for_retry(
         .col_expr(company::Column::CreditsSaved, Expr::value(0.0))
         .col_expr(company::Column::SecondsSaved, Expr::value(0.0))
         .col_expr(company::Column::UpdatedAt, Expr::value(Utc::now()))
-        .exec(db)
-        .await?
-        .rows_affected;
+}
+
+/// Puts a job back in the queue (its companies to run are pending already).
+pub async fn reopen(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    refresh_cache: bool,
+) -> Result<(), DbErr> {
     job::Entity::update_many()
         .col_expr(
             job::Column::Status,
@@ -219,5 +252,32 @@ pub async fn reset_for_retry(
         .filter(job::Column::Id.eq(job_id))
         .exec(db)
         .await?;
-    Ok(requeued)
+    Ok(())
+}
+
+/// The companies a retry (or a fresh re-run) would run: name and website.
+pub async fn retry_candidates(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    refresh_cache: bool,
+) -> Result<Vec<(String, Option<String>)>, DbErr> {
+    company::Entity::find()
+        .select_only()
+        .column(company::Column::Name)
+        .column(company::Column::Website)
+        .filter(requeued_by_retry(job_id, refresh_cache))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Unverified companies of the job that wait for a person, not for a retry.
+pub async fn waiting_for_review(db: &impl ConnectionTrait, job_id: i32) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    company::Entity::find()
+        .filter(company::Column::JobId.eq(job_id))
+        .filter(company::Column::Status.eq(CompanyStatus::Failed.as_str()))
+        .filter(company::Column::Review.is_not_null())
+        .count(db)
+        .await
 }

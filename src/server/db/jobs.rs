@@ -10,10 +10,10 @@ use sea_orm::{
 
 use super::{
     entities::{company, job},
-    sum_if, sum_of, sum_of_big,
+    overrides, sum_if, sum_of, sum_of_big,
 };
 use crate::domain::{
-    company_name::CompanyName,
+    company_name::{CompanyName, cache_key},
     job::{CompanyStatus, JobStatus, Stage, USD_PER_TAVILY_CREDIT},
 };
 
@@ -54,6 +54,8 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
         completed_companies: Set(0),
         failed_companies: Set(0),
         cancelled_companies: Set(0),
+        skipped_companies: Set(0),
+        review_companies: Set(0),
         cache_hits: Set(0),
         cache_misses: Set(0),
         tavily_credits: Set(0.0),
@@ -69,32 +71,45 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
     }
     .insert(&txn)
     .await?;
+    let keys: Vec<String> = new
+        .companies
+        .iter()
+        .map(|c| cache_key(c.name.as_str(), c.website.as_deref()))
+        .collect();
+    // Tiers the team set by hand for these companies hold in this job too.
+    let overridden = overrides::for_keys(&txn, &created.target_type, &keys).await?;
     let rows: Vec<company::ActiveModel> = new
         .companies
         .into_iter()
+        .zip(keys)
         .enumerate()
-        .map(|(position, c)| company::ActiveModel {
-            job_id: Set(created.id),
-            position: Set(position as i32),
-            name: Set(c.name.as_str().to_string()),
-            website: Set(c.website),
-            status: Set(CompanyStatus::Pending.as_str().into()),
-            stage: Set(Stage::Queued.as_str().into()),
-            search_attempts: Set(0),
-            cache_hit: Set(false),
-            tavily_credits: Set(0.0),
-            validation_prompt_tokens: Set(0),
-            validation_completion_tokens: Set(0),
-            scoring_prompt_tokens: Set(0),
-            scoring_completion_tokens: Set(0),
-            search_seconds: Set(0.0),
-            llm_seconds: Set(0.0),
-            cost_usd: Set(0.0),
-            credits_saved: Set(0.0),
-            seconds_saved: Set(0.0),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+        .map(|(position, (c, key))| {
+            let mut row = company::ActiveModel {
+                job_id: Set(created.id),
+                position: Set(position as i32),
+                name: Set(c.name.as_str().to_string()),
+                website: Set(c.website),
+                company_key: Set(Some(key.clone())),
+                status: Set(CompanyStatus::Pending.as_str().into()),
+                stage: Set(Stage::Queued.as_str().into()),
+                search_attempts: Set(0),
+                cache_hit: Set(false),
+                tavily_credits: Set(0.0),
+                validation_prompt_tokens: Set(0),
+                validation_completion_tokens: Set(0),
+                scoring_prompt_tokens: Set(0),
+                scoring_completion_tokens: Set(0),
+                search_seconds: Set(0.0),
+                llm_seconds: Set(0.0),
+                cost_usd: Set(0.0),
+                credits_saved: Set(0.0),
+                seconds_saved: Set(0.0),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            overrides::copy_onto(&mut row, overridden.get(&key));
+            row
         })
         .collect();
     for chunk in rows.chunks(200) {
@@ -116,6 +131,8 @@ struct Totals {
     completed: Option<i64>,
     failed: Option<i64>,
     cancelled: Option<i64>,
+    skipped: Option<i64>,
+    review: Option<i64>,
     hits: Option<i64>,
     misses: Option<i64>,
     credits: Option<f64>,
@@ -150,6 +167,11 @@ pub async fn refresh_totals(db: &impl ConnectionTrait, job_id: i32) -> Result<()
             count_where(C::Status, CompanyStatus::Cancelled.as_str()),
             "cancelled",
         )
+        .column_as(
+            count_where(C::Status, CompanyStatus::Skipped.as_str()),
+            "skipped",
+        )
+        .column_as(sum_if(Expr::col(C::Review).is_not_null()), "review")
         .column_as(sum_if(Expr::col(C::CacheHit).eq(true)), "hits")
         .column_as(sum_if(Expr::col(C::SearchAttempts).gt(0)), "misses")
         .column_as(sum_of(C::TavilyCredits, 0.0), "credits")
@@ -172,6 +194,8 @@ pub async fn refresh_totals(db: &impl ConnectionTrait, job_id: i32) -> Result<()
         completed_companies: Set(n(totals.completed) as i32),
         failed_companies: Set(n(totals.failed) as i32),
         cancelled_companies: Set(n(totals.cancelled) as i32),
+        skipped_companies: Set(n(totals.skipped) as i32),
+        review_companies: Set(n(totals.review) as i32),
         cache_hits: Set(n(totals.hits) as i32),
         cache_misses: Set(n(totals.misses) as i32),
         tavily_credits: Set(totals.credits.unwrap_or(0.0)),

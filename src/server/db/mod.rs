@@ -14,6 +14,8 @@ pub mod entities;
 pub mod instances;
 pub mod job_runs;
 pub mod jobs;
+pub mod overrides;
+pub mod review;
 pub mod views;
 
 use migration::{Migrator, MigratorTrait};
@@ -101,6 +103,13 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbSetu
     Migrator::up(&db, None)
         .await
         .map_err(DbSetupError::Migrate)?;
+    // Companies from before company keys (the schema cannot compute them).
+    let filled = overrides::backfill_keys(&db)
+        .await
+        .map_err(DbSetupError::Migrate)?;
+    if filled > 0 {
+        tracing::info!(filled, "gave existing companies their company key");
+    }
     Ok(db)
 }
 

@@ -10,11 +10,11 @@ use super::{
 use crate::domain::{
     cache::{CacheEntryDetail, CacheEntryView},
     evidence::EvidenceSource,
-    job::{CompanyStatus, JobStatus, Stage},
+    job::{CompanyStatus, JobStatus, ReviewReason, Stage},
     rubric::PriorityTier,
     score::SubScore,
     table::CompanyRow,
-    views::{CompanyView, JobView, STALL_AFTER_SECS, progress_percent},
+    views::{CompanyView, JobView, STALL_AFTER_SECS, TierOverrideView, progress_percent},
 };
 
 fn strings(value: &Option<serde_json::Value>) -> Vec<String> {
@@ -25,7 +25,10 @@ fn strings(value: &Option<serde_json::Value>) -> Vec<String> {
 }
 
 pub fn job_view(job: &job::Model) -> JobView {
-    let finished = job.completed_companies + job.failed_companies + job.cancelled_companies;
+    let finished = job.completed_companies
+        + job.failed_companies
+        + job.cancelled_companies
+        + job.skipped_companies;
     let running = job.status == JobStatus::Running.as_str();
     let last = job.last_activity_at.or(job.started_at);
     JobView {
@@ -37,6 +40,8 @@ pub fn job_view(job: &job::Model) -> JobView {
         completed_companies: job.completed_companies,
         failed_companies: job.failed_companies,
         cancelled_companies: job.cancelled_companies,
+        skipped_companies: job.skipped_companies,
+        review_companies: job.review_companies,
         pending_companies: (job.total_companies - finished).max(0),
         progress_percent: progress_percent(finished, job.total_companies),
         created_at: job.created_at,
@@ -72,8 +77,27 @@ fn stage(c: &company::Model) -> Stage {
     Stage::parse(&c.stage).unwrap_or(Stage::Done)
 }
 
+/// The tier that counts (a person's, else the model's).
 fn tier(c: &company::Model) -> Option<PriorityTier> {
+    c.final_tier.as_deref().and_then(PriorityTier::parse)
+}
+
+fn model_tier(c: &company::Model) -> Option<PriorityTier> {
     c.priority_tier.as_deref().and_then(PriorityTier::parse)
+}
+
+fn review(c: &company::Model) -> Option<ReviewReason> {
+    c.review.as_deref().and_then(ReviewReason::parse)
+}
+
+pub fn tier_override(c: &company::Model) -> Option<TierOverrideView> {
+    Some(TierOverrideView {
+        tier: c.tier_override.as_deref().and_then(PriorityTier::parse)?,
+        model_tier: model_tier(c),
+        note: c.override_note.clone().unwrap_or_default(),
+        set_by: c.override_by.clone().unwrap_or_default(),
+        set_at: c.override_at.map(to_millis),
+    })
 }
 
 /// How much of a company a view carries.
@@ -102,6 +126,8 @@ pub fn company_row(rank: u32, c: &company::Model) -> CompanyRow {
         status: company_status(c),
         stage: stage(c),
         priority_tier: tier(c),
+        model_tier: c.tier_override.as_ref().and(model_tier(c)),
+        review: review(c),
         score_total: c.score_total,
         use_case_tier: c.use_case_tier.clone(),
         funding_millions: c.funding_millions,
@@ -162,6 +188,8 @@ pub fn company_view(c: &company::Model, detail: Detail) -> CompanyView {
             .filter(|_| full)
             .and_then(|v| std::collections::BTreeMap::<String, SubScore>::deserialize(v).ok()),
         priority_tier: tier(c),
+        tier_override: tier_override(c),
+        review: review(c),
         recommended_action: c.recommended_action.clone(),
         error_message: c.error_message.clone(),
         cache_hit: c.cache_hit,
@@ -172,6 +200,16 @@ pub fn company_view(c: &company::Model, detail: Detail) -> CompanyView {
             c.validation_verdict.clone()
         } else {
             None
+        },
+        validation_issues: if full {
+            strings(&c.validation_issues)
+        } else {
+            vec![]
+        },
+        validation_candidates: if full {
+            strings(&c.validation_candidates)
+        } else {
+            vec![]
         },
         sources,
         search_attempts: c.search_attempts,

@@ -129,6 +129,7 @@ async fn serve(
         confidence: entry.confidence,
         verdict: entry.verdict.clone(),
         issues: Vec::new(),
+        candidates: Vec::new(),
     };
     cache::record_hit(db, entry.id, now).await?;
     cache::count_lookup(

@@ -10,7 +10,7 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use super::{Engine, cache, capacity::Capacity, held::ClaimGuard, runner::JobControl, scoring};
 use crate::{
     domain::{
-        job::{CompanyProgress, CompanyStatus, ProgressEvent, Stage},
+        job::{CompanyProgress, CompanyStatus, ProgressEvent, ReviewReason, Stage},
         rubric::{PriorityTier, Rubric},
     },
     server::{
@@ -27,7 +27,13 @@ pub(super) enum Stop {
     /// The whole job must stop (a provider rejected the key); the company goes back to the queue.
     Abort(String),
     Cancelled,
+    /// Failed for a reason a retry may fix (an upstream error, a timeout).
     Failed(String),
+    /// Not verified: the company waits for a person (a website, a better name).
+    Review {
+        message: String,
+        reason: ReviewReason,
+    },
     /// Another instance holds the company now.
     LostClaim,
     Database(DbErr),
@@ -278,6 +284,13 @@ pub(super) async fn process(
             run.wrote(written)
                 .map(|()| run.emit(CompanyStatus::Failed, Stage::Done, Some(message), None))
         }
+        Err(Stop::Review { message, reason }) => {
+            let spend = run.unsaved();
+            let written =
+                companies::finish_in_review(db, run.claim, reason, &message, &spend).await;
+            run.wrote(written)
+                .map(|()| run.emit(CompanyStatus::Failed, Stage::Done, Some(message), None))
+        }
         other => other,
     };
     control.touch();
@@ -311,6 +324,11 @@ async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
     // The spend is already stored with the verdict: scoring is announced, not written.
     run.emit(CompanyStatus::Researching, Stage::Scoring, None, None);
     let scored = scoring::score_company(run, &researched.evidence).await?;
+    let threshold = run.engine.inner.settings.validation_threshold;
+    let review = researched
+        .verified
+        .as_ref()
+        .and_then(|verdict| verdict.review(threshold, run.website().is_some()));
     let spend = run.unsaved();
     let written = companies::complete(
         &run.engine.inner.db,
@@ -324,16 +342,24 @@ async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
             sources: &scored.sources,
             cache_hit: researched.cache_hit,
             evidence_fetched_at: researched.fetched_at,
+            review,
         },
         &spend,
     )
     .await;
     run.wrote(written)?;
+    // The tier that counts: a person's override (kept across jobs) wins.
+    let tier = run
+        .company
+        .tier_override
+        .as_deref()
+        .and_then(PriorityTier::parse)
+        .unwrap_or(scored.score.priority);
     run.emit(
         CompanyStatus::Completed,
         Stage::Done,
         None,
-        Some((scored.score.total as i32, scored.score.priority)),
+        Some((scored.score.total as i32, tier)),
     );
     Ok(())
 }

@@ -22,7 +22,7 @@ use super::{
     providers::{LlmProvider, SearchProvider},
     rubrics::Rubrics,
 };
-use crate::domain::job::ProgressEvent;
+use crate::domain::job::{CompanyProgress, ProgressEvent};
 
 mod cache;
 mod capacity;
@@ -290,6 +290,32 @@ impl Engine {
         self.start(job_id);
         runner::emit_job(self, job_id).await?;
         Ok(requeued)
+    }
+
+    /// A person changed companies of a job (a review action, an override):
+    /// its totals are recounted and every page showing it hears of it.
+    pub async fn companies_changed(
+        &self,
+        job_id: i32,
+        changed: Vec<CompanyProgress>,
+    ) -> Result<(), EngineError> {
+        jobs::refresh_totals(&self.inner.db, job_id).await?;
+        for company in changed {
+            self.emit(ProgressEvent::Company(company));
+        }
+        runner::emit_job(self, job_id).await?;
+        Ok(())
+    }
+
+    /// Runs the companies a person just queued again in a job, here (other
+    /// instances join through the job's events and their supervisors).
+    pub async fn resume(
+        &self,
+        job_id: i32,
+        changed: Vec<CompanyProgress>,
+    ) -> Result<(), EngineError> {
+        self.start(job_id);
+        self.companies_changed(job_id, changed).await
     }
 
     /// The first step of a clean stop: event streams end, drivers claim no

@@ -1,5 +1,6 @@
 //! Search and validation: fail closed. Only evidence the validator verified
-//! goes on to scoring; a validator error never counts as verified.
+//! goes on to scoring; a validator error never counts as verified (it fails
+//! the company for a retry); unverified research waits for a person.
 
 use chrono::{DateTime, Utc};
 
@@ -7,6 +8,7 @@ use super::company_task::{CompanyRun, Stop};
 use crate::{
     domain::{
         evidence::{self, EvidenceSource},
+        job::ReviewReason,
         job::Stage,
         llm_output::parse_answer,
         prompt, query,
@@ -33,6 +35,7 @@ fn unverified(verdict: String) -> Verdict {
         confidence: 0.0,
         verdict,
         issues: vec!["unverified".into()],
+        candidates: vec![],
     }
 }
 
@@ -40,7 +43,7 @@ fn unverified(verdict: String) -> Verdict {
 pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> {
     let settings = run.engine.inner.settings.clone();
     let attempts = settings.max_search_attempts.max(1);
-    let mut last: Option<Verdict> = None;
+    let mut last: Option<(Verdict, u32)> = None;
     for attempt in 1..=attempts {
         if attempt > 1 {
             run.checkpoint().await?;
@@ -83,7 +86,8 @@ pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> 
         };
         let spend = run.unsaved();
         let written =
-            companies::record_verdict(&run.engine.inner.db, run.claim, &verdict, &spend).await;
+            companies::record_verdict(&run.engine.inner.db, run.claim, &verdict, &evidence, &spend)
+                .await;
         run.wrote(written)?;
         if verdict.verifies(settings.validation_threshold) {
             return Ok(Researched {
@@ -93,17 +97,35 @@ pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> 
                 verified: Some(verdict),
             });
         }
-        last = Some(verdict);
+        // Another search for the same name cannot tell namesakes apart: a
+        // person can, with the website.
+        let ambiguous = verdict.is_ambiguous() && run.website().is_none();
+        last = Some((verdict, attempt));
+        if ambiguous {
+            break;
+        }
     }
-    let verdict = last.unwrap_or_else(|| unverified("No search succeeded.".into()));
-    Err(Stop::Failed(format!(
-        "Not researched: the search results do not describe {name} (validator confidence {confidence:.2} after {attempts} \
-         search{plural}): \"{verdict}\". Check the spelling, or add the company's website to the CSV.",
-        name = run.name(),
-        confidence = verdict.confidence,
-        plural = if attempts == 1 { "" } else { "es" },
-        verdict = verdict.verdict.trim(),
-    )))
+    let (verdict, searches) =
+        last.unwrap_or_else(|| (unverified("No search succeeded.".into()), attempts));
+    let reason = verdict
+        .review(settings.validation_threshold, run.website().is_some())
+        .unwrap_or(ReviewReason::Unverified);
+    let message = match reason {
+        ReviewReason::Ambiguous => format!(
+            "Not scored: {name} could be any of {candidates}. Give its website (in the review queue, or in the CSV) to say which.",
+            name = run.name(),
+            candidates = verdict.candidates.join(", "),
+        ),
+        _ => format!(
+            "Not researched: the search results do not describe {name} (validator confidence {confidence:.2} after {searches} \
+             search{plural}): \"{verdict}\". Check the spelling, or give the company's website (in the review queue, or in the CSV).",
+            name = run.name(),
+            confidence = verdict.confidence,
+            plural = if searches == 1 { "" } else { "es" },
+            verdict = verdict.verdict.trim(),
+        ),
+    };
+    Err(Stop::Review { message, reason })
 }
 
 /// Asks the validator; an unreadable answer is asked again once, and any
@@ -139,7 +161,9 @@ async fn validate(run: &mut CompanyRun<'_>, evidence: &[EvidenceSource]) -> Resu
             }
         }
     }
-    Ok(unverified(format!(
-        "The check could not be completed ({problem}), so the results count as unverified"
+    // The model failed, not the research: a transient failure that "Retry
+    // failed" runs again, never a verdict (nor a second search) on it.
+    Err(Stop::Failed(format!(
+        "The check of the search results could not be completed ({problem}). Retry the job once the model answers again."
     )))
 }

@@ -111,6 +111,8 @@ pub(super) async fn emit_job(engine: &Engine, job_id: i32) -> Result<(), DbErr> 
             completed: job.completed_companies,
             failed: job.failed_companies,
             cancelled: job.cancelled_companies,
+            skipped: job.skipped_companies,
+            review: job.review_companies,
             error_message: job.error_message.clone(),
             tiers,
             view: Some(Box::new(job_view(&job))),

@@ -29,6 +29,16 @@ pub fn validate(corpus: &Corpus, prompt: &str) -> Value {
     let (name, website) = company_of(prompt);
     let profiles = corpus.lookup(&name, website.as_deref());
     let seen = mentioned(&profiles, prompt);
+    // Every company the bare name could mean, whatever the website settles.
+    let namesakes = corpus.lookup(&name, None);
+    let candidates: Vec<String> = if namesakes.len() > 1 {
+        namesakes
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.website))
+            .collect()
+    } else {
+        vec![]
+    };
     let (valid, confidence, verdict, issues): (bool, f64, String, Vec<&str>) = match seen.as_slice()
     {
         [] => (
@@ -42,6 +52,15 @@ pub fn validate(corpus: &Corpus, prompt: &str) -> Value {
             0.2,
             format!("{name} is only a parked domain with no business behind it."),
             vec!["parked domain"],
+        ),
+        [p] if p.kind == Kind::Thin => (
+            true,
+            0.65,
+            format!(
+                "Only two thin sources describe {}, {}; little else confirms it.",
+                p.name, p.summary
+            ),
+            vec!["few sources"],
         ),
         [p] => (
             true,
@@ -59,7 +78,8 @@ pub fn validate(corpus: &Corpus, prompt: &str) -> Value {
             vec!["ambiguous name"],
         ),
     };
-    json!({"valid": valid, "confidence": confidence, "verdict": verdict, "issues": issues})
+    // An ambiguous name the website settled is verified, still with its namesakes.
+    json!({"valid": valid, "confidence": confidence, "verdict": verdict, "issues": issues, "candidates": candidates})
 }
 
 fn enum_of<'a>(schema: &'a Value, criterion: &str) -> Vec<&'a str> {

@@ -91,6 +91,8 @@ struct Shared {
     corpus: Corpus,
     rng: Mutex<fastrand::Rng>,
     stats: Mutex<Stats>,
+    /// Companies whose model calls answer 503 until changed (an outage a test turns on and off).
+    outage: Mutex<std::collections::HashSet<String>>,
 }
 
 /// A running fake upstream. Stops when dropped.
@@ -112,6 +114,7 @@ impl FakeUpstream {
             config,
             corpus: Corpus::default(),
             stats: Mutex::new(Stats::default()),
+            outage: Mutex::default(),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(shared.clone());
@@ -141,6 +144,12 @@ impl FakeUpstream {
 
     pub fn stats(&self) -> Stats {
         self.shared.stats.lock().expect("stats").clone()
+    }
+
+    /// From now on the model answers 503 for these companies (none: the outage is over).
+    pub fn set_outage(&self, companies: &[&str]) {
+        *self.shared.outage.lock().expect("outage") =
+            companies.iter().map(|c| c.to_string()).collect();
     }
 
     pub fn calls_for(&self, company: &str) -> Calls {
@@ -333,6 +342,10 @@ async fn chat(shared: Arc<Shared>, headers: HeaderMap, body: Bytes) -> Response 
         return response;
     }
     let (company, _) = llm::company_of(&prompt);
+    if shared.outage.lock().expect("outage").contains(&company) {
+        shared.stats.lock().expect("stats").faults_injected += 1;
+        return error(StatusCode::SERVICE_UNAVAILABLE, "the model is overloaded");
+    }
     let answer = if scoring {
         shared.record(&company, |c| c.scorings += 1);
         llm::score(&shared.corpus, &prompt, &schema_name, schema)

@@ -140,7 +140,7 @@ pub fn results(corpus: &Corpus, query: &str) -> (String, Vec<Value>) {
         .lookup(&name, website.as_deref())
         .iter()
         .flat_map(|p| match p.kind {
-            Kind::Business => business_pages(p),
+            Kind::Business | Kind::Thin => business_pages(p),
             Kind::Parked => parked_pages(p),
         })
         .collect();

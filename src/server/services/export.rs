@@ -72,6 +72,9 @@ fn render(
         "Company Name".into(),
         "Website".into(),
         "Priority Tier".into(),
+        "Model Tier".into(),
+        "Tier Override Note".into(),
+        "Tier Override By".into(),
         "Total Score".into(),
         format!("{use_case} Tier"),
         use_case.clone(),
@@ -97,6 +100,7 @@ fn render(
         "Cache Hit".into(),
         "Validation Confidence".into(),
         "Status".into(),
+        "Needs Review".into(),
         "Error".into(),
         "Cost (USD)".into(),
         "Submitted By".into(),
@@ -111,6 +115,20 @@ fn render(
                 .map(|t| t.as_str())
                 .unwrap_or_default()
                 .into(),
+            // The model's tier, beside the final one when a person overrode it.
+            match &c.tier_override {
+                Some(o) => o.model_tier.map(|t| t.as_str()).unwrap_or_default(),
+                None => c.priority_tier.map(|t| t.as_str()).unwrap_or_default(),
+            }
+            .into(),
+            c.tier_override
+                .as_ref()
+                .map(|o| o.note.clone())
+                .unwrap_or_default(),
+            c.tier_override
+                .as_ref()
+                .map(|o| o.set_by.clone())
+                .unwrap_or_default(),
             opt(&c.score_total),
             opt(&c.gpu_use_case_tier),
             opt(&c.gpu_use_case_label),
@@ -145,6 +163,7 @@ fn render(
                 .map(|v| format!("{v:.2}"))
                 .unwrap_or_default(),
             c.status.as_str().into(),
+            c.review.map(|r| r.label()).unwrap_or_default().into(),
             opt(&c.error_message),
             format!("{:.4}", c.cost_usd),
             job.submitted_by.clone(),

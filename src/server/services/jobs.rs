@@ -3,19 +3,20 @@
 
 use serde::Serialize;
 
-use super::{audit, page_bounds, results::find_job, search_text};
+use super::{audit, estimate, page_bounds, results::find_job, search_text};
 use crate::{
     domain::{
         company_name::{CompanyName, NameError, website_host},
         job::JobStatus,
         table::CompanyQuery,
-        views::{CriterionView, JobDetail, JobPage, JobView, TargetTypeView},
+        views::{CriterionView, JobDetail, JobPage, JobView, RetryPlan, TargetTypeView},
     },
     server::{
         auth::Actor,
         db::{
             company_query,
             entities::job,
+            job_runs,
             jobs::{self, NewCompany, NewJob},
             views::{Detail, company_view, job_view},
         },
@@ -232,6 +233,29 @@ pub async fn retry(
     )
     .await;
     Ok(queued)
+}
+
+/// What a retry (or, with `refresh`, a fresh re-run) would run and cost,
+/// said before it starts; unverified companies wait in the review queue.
+pub async fn retry_plan(
+    state: &AppState,
+    _actor: &Actor,
+    id: i32,
+    refresh: bool,
+) -> Result<RetryPlan, AppError> {
+    let job = find_job(state, id).await?;
+    let candidates = job_runs::retry_candidates(&state.db, id, refresh).await?;
+    let cached = estimate::cached(
+        state,
+        &job.target_type,
+        candidates.iter().map(|(n, w)| (n.as_str(), w.as_deref())),
+        refresh,
+    )
+    .await?;
+    Ok(RetryPlan {
+        estimate: estimate::estimate(state, candidates.len(), candidates.len() - cached),
+        waiting_for_review: job_runs::waiting_for_review(&state.db, id).await?,
+    })
 }
 
 pub async fn delete(state: &AppState, actor: &Actor, id: i32) -> Result<(), AppError> {

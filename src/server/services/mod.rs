@@ -6,9 +6,11 @@
 
 pub mod accounts;
 pub mod cache;
+pub mod estimate;
 pub mod export;
 pub mod jobs;
 pub mod results;
+pub mod review;
 pub mod settings;
 pub mod team;
 pub mod uploads;

@@ -1,14 +1,13 @@
 //! Upload intake: a CSV read, previewed with its price, and started as a job.
 
-use super::jobs::{submit, submitted_by, target_type};
+use super::{
+    estimate,
+    jobs::{submit, submitted_by, target_type},
+};
 use crate::{
-    domain::{
-        company_name::cache_key,
-        views::{JobView, UploadPreview},
-    },
+    domain::views::{JobView, UploadPreview},
     server::{
         auth::Actor,
-        db::cache,
         intake::{read_upload, upload_job},
         state::AppState,
     },
@@ -56,23 +55,18 @@ pub async fn preview(
     let target = target_type(state, form.target_type.as_deref())?;
     let (file_name, parsed, converted) = read(state, &form)?;
     let companies = parsed.companies.len();
-    let already_cached = if state.config.cache_enabled {
-        let keys: Vec<String> = parsed
+    let already_cached = estimate::cached(
+        state,
+        &target,
+        parsed
             .companies
             .iter()
-            .map(|c| cache_key(c.name.as_str(), c.website.as_deref()))
-            .collect();
-        cache::count_servable(&state.db, &target, &keys, chrono::Utc::now()).await?
-    } else {
-        0
-    };
+            .map(|c| (c.name.as_str(), c.website.as_deref())),
+        false,
+    )
+    .await?;
     let to_research = companies - already_cached;
-    let pricing = state.engine.settings().pricing;
-    let estimated_credits = 2.0 * to_research as f64;
-    let llm_usd = companies as f64
-        * (6_000.0 * pricing.usd_per_million_prompt_tokens
-            + 700.0 * pricing.usd_per_million_completion_tokens)
-        / 1e6;
+    let price = estimate::estimate(state, companies, to_research);
     Ok(UploadPreview {
         file_name,
         rows_read: parsed.rows_read,
@@ -82,8 +76,8 @@ pub async fn preview(
         companies,
         already_cached,
         to_research,
-        estimated_credits,
-        estimated_usd: estimated_credits * pricing.usd_per_credit + llm_usd,
+        estimated_credits: price.credits,
+        estimated_usd: price.usd,
         converted_from: converted.map(str::to_string),
         sample: parsed
             .companies

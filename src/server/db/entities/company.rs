@@ -74,6 +74,23 @@ pub struct Model {
     pub claim_token: i64,
     /// The claim holds until then (the database's clock); none once finished.
     pub lease_until: Option<DateTimeUtc>,
+    /// The company as every job knows it (name and website, normalised): the
+    /// research cache's key, and what a tier override is kept under.
+    pub company_key: Option<String>,
+    /// Why the company waits for a person (a `ReviewReason`); none when it does not.
+    pub review: Option<String>,
+    /// The validator's issues and the companies it says the name matches.
+    pub validation_issues: Option<Json>,
+    pub validation_candidates: Option<Json>,
+    /// The tier that counts: a person's override, else the model's
+    /// (`priority_tier`); none while unscored.
+    pub final_tier: Option<String>,
+    /// The tier a person set for this company and rubric, with the note, who and when.
+    pub tier_override: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub override_note: Option<String>,
+    pub override_by: Option<String>,
+    pub override_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

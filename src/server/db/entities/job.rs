@@ -18,6 +18,10 @@ pub struct Model {
     pub completed_companies: i32,
     pub failed_companies: i32,
     pub cancelled_companies: i32,
+    /// Marked "not a company" by a person: finished, out of the ranking.
+    pub skipped_companies: i32,
+    /// Companies waiting for a person's review.
+    pub review_companies: i32,
     pub cache_hits: i32,
     pub cache_misses: i32,
     #[sea_orm(column_type = "Double")]

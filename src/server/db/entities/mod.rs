@@ -9,4 +9,5 @@ pub mod company;
 pub mod instance;
 pub mod job;
 pub mod session;
+pub mod tier_override;
 pub mod user;
