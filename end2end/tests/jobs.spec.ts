@@ -102,6 +102,8 @@ test("one company can be looked up on its own", async ({ page }) => {
   await hydrated(page);
   await page.getByRole("tab", { name: "One company" }).click();
   await page.getByLabel("Company name").fill("Cohere");
+  // The price before it spends.
+  await expect(page.getByTestId("single-price")).toContainText("Costs at most $");
   await page.getByRole("button", { name: "Research company" }).click();
   await expect(page).toHaveURL(/\/jobs\/\d+$/);
   await expect(page.getByRole("heading", { name: "Single Company: Cohere" })).toBeVisible();

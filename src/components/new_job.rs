@@ -50,6 +50,15 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
         let data = data.clone();
         SendWrapper::new(async move { start_upload(data.take().into()).await })
     });
+    // What one lookup costs at most, said before it starts (asked once, in the browser).
+    let price = RwSignal::new(None::<crate::domain::views::Estimate>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(estimate) = crate::server_fns::review::research_price().await {
+                price.set(Some(estimate));
+            }
+        });
+    });
     let single = Action::new(|args: &(String, String, String, String)| {
         let (name, site, kind, who) = args.clone();
         start_single(name, Some(site), kind, who)
@@ -227,6 +236,12 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
                         >
                             {move || if single.pending().get() { "Starting…" } else { "Research company" }}
                         </button>
+                        <p class="text-xs text-slate-500" data-testid="single-price">
+                            {move || price.get().map(|p| format!(
+                                "Costs at most {} ({} Tavily credits and the model's tokens); nothing if the research cache has it.",
+                                usd(p.usd), p.credits
+                            ))}
+                        </p>
                         {move || match single.value().get() {
                             Some(Err(error)) => Some(view! { <p role="alert" class="rounded-md bg-red-50 p-3 text-sm text-red-800">{error.to_string()}</p> }),
                             _ => None,

@@ -21,6 +21,23 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
 }
 
 #[test]
+fn one_real_provider_without_the_other_stops_start_up_naming_the_missing_variable() {
+    let output = server_command()
+        .env("TAVILY_API_KEY", "tvly-NEVER-PRINT-ME")
+        .output()
+        .expect("binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].contains("LLM_API_KEY: TAVILY_API_KEY is set but LLM_API_KEY is not"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("NEVER-PRINT-ME"));
+}
+
+#[test]
 fn a_key_in_a_bad_setting_is_not_echoed() {
     let output = server_command()
         .env("TAVILY_API_KEY", "tvly-NEVER-PRINT-ME")
@@ -43,6 +60,7 @@ fn serves_json_logs_and_stops_cleanly_on_sigterm() {
         dir.path(),
         &[
             ("TAVILY_API_KEY", "tvly-LOG-SECRET"),
+            ("LLM_API_KEY", "llm-LOG-SECRET"),
             // The local mode: no sign-in on a loopback address (v1's scripts as they were).
             ("AUTH_MODE", "off"),
         ],

@@ -377,6 +377,43 @@ async fn a_rejected_key_stops_the_job_fast_with_a_clear_message() {
 }
 
 #[tokio::test]
+async fn tavily_s_credit_limit_stops_the_job_like_a_bad_key_and_a_retry_resumes_it() {
+    for backend in backends() {
+        let app = spawn_app_with_fake(
+            backend,
+            FakeConfig::default(),
+            &[("SEARCH_CONCURRENCY", "2")],
+        )
+        .await;
+        let fake = app.fake.as_ref().unwrap();
+        fake.set_quota_spent(true);
+        let job_id = submit(&app, "iaas", &V1_SAMPLE).await;
+        let job = wait_finished(&app, job_id, Duration::from_secs(20)).await;
+        assert_eq!(job.status, "failed", "{backend:?}");
+        let message = job.error_message.unwrap();
+        assert!(
+            message.contains("credit limit") && message.contains("HTTP 432"),
+            "{message}"
+        );
+        let rows = rows(&app, job_id).await;
+        assert!(
+            rows.iter().all(|c| c.status == "pending"),
+            "companies wait for a retry, none failed one by one"
+        );
+        assert_eq!(
+            fake.stats().total.searches,
+            0,
+            "a refused search is not counted"
+        );
+        fake.set_quota_spent(false);
+        app.state.engine.retry(job_id, false).await.unwrap();
+        let job = wait_finished(&app, job_id, Duration::from_secs(30)).await;
+        assert_eq!(job.status, "completed", "{backend:?}");
+        assert_eq!(job.completed_companies, V1_SAMPLE.len() as i32);
+    }
+}
+
+#[tokio::test]
 async fn cancel_keeps_finished_results_and_leaves_nothing_in_flight() {
     for backend in backends() {
         let app = spawn_app_with_fake(

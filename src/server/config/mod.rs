@@ -10,8 +10,10 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 pub mod security;
+mod upstream;
 
 pub use security::{AuthMode, SecuritySettings};
+pub use upstream::Upstream;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/territory_planner.db?mode=rwc";
 pub const DEFAULT_TAVILY_BASE_URL: &str = "https://api.tavily.com";
@@ -30,34 +32,6 @@ pub struct ConfigError {
 pub enum LogFormat {
     Text,
     Json,
-}
-
-/// Where a provider's requests go.
-#[derive(Debug, Clone)]
-pub enum Upstream {
-    /// A real (or self-hosted) endpoint. The key may be absent for local servers.
-    Remote {
-        base_url: String,
-        api_key: Option<SecretString>,
-    },
-    /// Neither a key nor a base URL is configured: use the built-in sample data.
-    Demo,
-}
-
-impl Upstream {
-    pub fn is_demo(&self) -> bool {
-        matches!(self, Upstream::Demo)
-    }
-
-    pub fn has_key(&self) -> bool {
-        matches!(
-            self,
-            Upstream::Remote {
-                api_key: Some(_),
-                ..
-            }
-        )
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -259,7 +233,7 @@ impl Config {
             })
         };
 
-        Ok(Config {
+        let config = Config {
             database_url: vars.parse(
                 "DATABASE_URL",
                 &[],
@@ -377,7 +351,9 @@ impl Config {
                 positive_count,
             )?,
             security: SecuritySettings::read(&vars)?,
-        })
+        };
+        upstream::both_or_neither(&config.tavily, &config.llm)?;
+        Ok(config)
     }
 
     /// The database backend's name, for display and health reports.
@@ -422,6 +398,7 @@ mod tests {
     #[test]
     fn v1_names_are_accepted_as_aliases() {
         let config = load(&[
+            ("TAVILY_API_KEY", "tvly-k"),
             ("CRUSOE_API_KEY", "k-llm"),
             ("CRUSOE_API_BASE_URL", "https://llm.example.com/v1/"),
             ("CRUSOE_MODEL", "some/model"),
@@ -512,9 +489,24 @@ mod tests {
 
     #[test]
     fn a_base_url_without_a_key_is_a_keyless_remote_not_demo() {
-        let config = load(&[("LLM_BASE_URL", "http://127.0.0.1:11434/v1")]).unwrap();
-        assert!(!config.llm.is_demo());
+        let config = load(&[
+            ("LLM_BASE_URL", "http://127.0.0.1:11434/v1"),
+            ("TAVILY_BASE_URL", "http://127.0.0.1:8787"),
+        ])
+        .unwrap();
+        assert!(!config.llm.is_demo() && !config.tavily.is_demo());
         assert!(!config.llm.has_key());
-        assert!(config.tavily.is_demo());
+    }
+
+    #[test]
+    fn one_real_provider_and_one_built_in_fake_is_refused_naming_what_is_missing() {
+        let error = load(&[("TAVILY_API_KEY", "tvly-x")]).unwrap_err();
+        assert_eq!(error.variable, "LLM_API_KEY");
+        assert!(
+            error.to_string().contains("TAVILY_API_KEY is set"),
+            "{error}"
+        );
+        let error = load(&[("LLM_BASE_URL", "http://127.0.0.1:11434/v1")]).unwrap_err();
+        assert_eq!(error.variable, "TAVILY_API_KEY");
     }
 }

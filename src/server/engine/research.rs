@@ -14,10 +14,7 @@ use crate::{
         prompt, query,
         verdict::{Verdict, verdict_schema},
     },
-    server::{
-        db::companies,
-        providers::{ChatRequest, ProviderError},
-    },
+    server::{db::companies, providers::ChatRequest},
 };
 
 /// Evidence that may be scored.
@@ -60,7 +57,7 @@ pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> 
         // The search writes the stage, with its expected credits.
         let outcome = match run.search(&q).await? {
             Ok(outcome) => outcome,
-            Err(error @ ProviderError::Unauthorized { .. }) => {
+            Err(error) if error.stops_the_job() => {
                 return Err(Stop::Abort(format!("Stopped: {error}.")));
             }
             Err(error) if attempt < attempts => {
@@ -152,7 +149,7 @@ async fn validate(run: &mut CompanyRun<'_>, evidence: &[EvidenceSource]) -> Resu
                     Err(error) => problem = error.to_string(),
                 }
             }
-            Err(error @ ProviderError::Unauthorized { .. }) => {
+            Err(error) if error.stops_the_job() => {
                 return Err(Stop::Abort(format!("Stopped: {error}.")));
             }
             Err(error) => {

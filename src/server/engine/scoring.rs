@@ -78,7 +78,7 @@ pub(super) async fn score_company(
                     "request too large; retrying with less evidence"
                 );
             }
-            Err(error @ ProviderError::Unauthorized { .. }) => {
+            Err(error) if error.stops_the_job() => {
                 return Err(Stop::Abort(format!("Stopped: {error}.")));
             }
             Err(error) => return Err(Stop::Failed(format!("Scoring failed: {error}."))),

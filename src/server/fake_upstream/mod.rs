@@ -93,6 +93,8 @@ struct Shared {
     stats: Mutex<Stats>,
     /// Companies whose model calls answer 503 until changed (an outage a test turns on and off).
     outage: Mutex<std::collections::HashSet<String>>,
+    /// Searches answer Tavily's 432 (the plan's credit limit) while set.
+    quota_spent: std::sync::atomic::AtomicBool,
 }
 
 /// A running fake upstream. Stops when dropped.
@@ -115,6 +117,7 @@ impl FakeUpstream {
             corpus: Corpus::default(),
             stats: Mutex::new(Stats::default()),
             outage: Mutex::default(),
+            quota_spent: Default::default(),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(shared.clone());
@@ -150,6 +153,13 @@ impl FakeUpstream {
     pub fn set_outage(&self, companies: &[&str]) {
         *self.shared.outage.lock().expect("outage") =
             companies.iter().map(|c| c.to_string()).collect();
+    }
+
+    /// From now on searches answer 432, the plan's credit limit (false: credits again).
+    pub fn set_quota_spent(&self, spent: bool) {
+        self.shared
+            .quota_spent
+            .store(spent, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn calls_for(&self, company: &str) -> Calls {
@@ -286,6 +296,10 @@ async fn search(shared: Arc<Shared>, headers: HeaderMap, body: Bytes) -> Respons
     shared.pause(shared.config.search_latency).await;
     if let Some(response) = shared.fault(Endpoint::Search, &headers, body.len()).await {
         return response;
+    }
+    if shared.quota_spent.load(std::sync::atomic::Ordering::SeqCst) {
+        let status = StatusCode::from_u16(432).expect("a valid status");
+        return error(status, "This request exceeds your plan's set usage limit.");
     }
     let Ok(request) = serde_json::from_slice::<Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, "body must be JSON");

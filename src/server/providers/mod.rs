@@ -39,6 +39,8 @@ impl Provider {
 pub enum ProviderError {
     #[error("{} rejected the API key (HTTP {status}); check {}", provider.name(), provider.key_variable())]
     Unauthorized { provider: Provider, status: u16 },
+    #[error("{} says the plan's credit limit is reached (HTTP {status}); raise the limit or wait for the next billing period, then retry the job", provider.name())]
+    QuotaExceeded { provider: Provider, status: u16 },
     #[error("{} refused the request as too large (HTTP {status})", provider.name())]
     TooLarge { provider: Provider, status: u16 },
     #[error("{} answered HTTP {status}: {message}", provider.name())]
@@ -64,8 +66,19 @@ impl ProviderError {
             ProviderError::Timeout { .. }
             | ProviderError::Transport { .. }
             | ProviderError::Malformed { .. } => true,
-            ProviderError::Unauthorized { .. } | ProviderError::TooLarge { .. } => false,
+            ProviderError::Unauthorized { .. }
+            | ProviderError::QuotaExceeded { .. }
+            | ProviderError::TooLarge { .. } => false,
         }
+    }
+
+    /// Fatal for every company of the job, not just this one: a rejected key
+    /// or an exhausted plan stops the job at once (its companies wait for a retry).
+    pub fn stops_the_job(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::Unauthorized { .. } | ProviderError::QuotaExceeded { .. }
+        )
     }
 
     pub fn retry_after(&self) -> Option<Duration> {
@@ -267,6 +280,10 @@ pub(crate) async fn status_error(provider: Provider, response: reqwest::Response
     let message: String = body.chars().take(300).collect();
     match status {
         401 | 403 => ProviderError::Unauthorized { provider, status },
+        // Tavily: the plan's (432) or the pay-as-you-go (433) credit limit.
+        432 | 433 if provider == Provider::Search => {
+            ProviderError::QuotaExceeded { provider, status }
+        }
         413 => ProviderError::TooLarge { provider, status },
         400 if message.to_lowercase().contains("too large")
             || message.to_lowercase().contains("too long")
