@@ -45,39 +45,54 @@ pub fn RetryButton(
     on_confirm: Callback<bool>,
     #[prop(optional, into)] disabled: Signal<bool>,
 ) -> impl IntoView {
-    let plan = Action::new(move |id: &i32| plan_retry(*id, refresh));
     let open = RwSignal::new(false);
-    let close = move || {
-        open.set(false);
-        plan.value().set(None);
-    };
+    let close = Callback::new(move |()| open.set(false));
     view! {
         <Show
             when=move || open.get()
             fallback=move || view! {
                 <button type="button" class=BUTTON disabled=move || disabled.get()
-                    on:click=move |_| { open.set(true); plan.dispatch(job_id.get_untracked()); }>{label}</button>
+                    on:click=move |_| open.set(true)>{label}</button>
             }
         >
-            <span role="group" class="inline-flex flex-wrap items-center gap-2 rounded-md bg-amber-50 px-2 py-1 text-sm text-amber-900" data-testid="retry-plan">
-                {move || match plan.value().get() {
-                    None => view! { <span>"Pricing…"</span> }.into_any(),
-                    Some(Err(e)) => view! { <span role="alert">{e.to_string()}</span> }.into_any(),
-                    Some(Ok(p)) => {
-                        let runs = p.estimate.companies > 0;
-                        view! {
-                            <span>{question(&p, refresh)}</span>
-                            {runs.then(|| view! {
-                                <button type="button" class="rounded bg-emerald-600 px-2 py-1 text-white"
-                                    on:click=move |_| { close(); on_confirm.run(refresh); }>{label}</button>
-                            })}
-                        }.into_any()
-                    }
-                }}
-                <button type="button" class="rounded px-2 py-1 ring-1 ring-amber-300" on:click=move |_| close()>"Keep"</button>
-            </span>
+            <Suspense fallback=|| view! { <span class="text-sm text-slate-500">"Pricing…"</span> }>
+                {move || Suspend::new(plan_view(job_id.get_untracked(), refresh, label, on_confirm, close))}
+            </Suspense>
         </Show>
     }
+}
+
+/// The priced question, a chunk of its own (`#[lazy]`): the browser fetches
+/// its code the first time someone asks for a price, not with the job page.
+#[lazy]
+fn plan_view(
+    job_id: i32,
+    refresh: bool,
+    label: &'static str,
+    on_confirm: Callback<bool>,
+    close: Callback<()>,
+) -> AnyView {
+    let plan = Resource::new(move || (), move |_| plan_retry(job_id, refresh));
+    view! {
+        <span role="group" class="inline-flex flex-wrap items-center gap-2 rounded-md bg-amber-50 px-2 py-1 text-sm text-amber-900" data-testid="retry-plan">
+            {move || match plan.get() {
+                None => view! { <span>"Pricing…"</span> }.into_any(),
+                Some(Err(e)) => view! { <span role="alert">{e.to_string()}</span> }.into_any(),
+                Some(Ok(p)) => {
+                    let runs = p.estimate.companies > 0;
+                    view! {
+                        <span>{question(&p, refresh)}</span>
+                        {runs.then(|| view! {
+                            <button type="button" class="rounded bg-emerald-600 px-2 py-1 text-white"
+                                on:click=move |_| { close.run(()); on_confirm.run(refresh); }>{label}</button>
+                        })}
+                    }.into_any()
+                }
+            }}
+            <button type="button" class="rounded px-2 py-1 ring-1 ring-amber-300" on:click=move |_| close.run(())>"Keep"</button>
+        </span>
+    }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -187,18 +187,28 @@ pub async fn set_stage(
     save(db, claim, row(CompanyStatus::Researching, stage), spend).await
 }
 
-/// The validator's answer on what a search found (kept with the sources,
-/// so a person reviewing an unverified company sees what was found).
+/// The validator's answer on what a search found. Sources it did not verify
+/// are kept (titles and links, not their text), so a person reviewing the
+/// company sees what was found; verified ones are written once, with the score.
 pub async fn record_verdict(
     db: &impl ConnectionTrait,
     claim: Claim,
     verdict: &Verdict,
-    found: &[EvidenceSource],
+    unverified: Option<&[EvidenceSource]>,
     spend: &Spend,
 ) -> Result<(), WriteError> {
     let mut row = row(CompanyStatus::Researching, Stage::Validating);
     set_verdict(&mut row, verdict);
-    row.sources = Set(Some(json!(found)));
+    if let Some(found) = unverified {
+        let listed: Vec<EvidenceSource> = found
+            .iter()
+            .map(|s| EvidenceSource {
+                excerpt: String::new(),
+                ..s.clone()
+            })
+            .collect();
+        row.sources = Set(Some(json!(listed)));
+    }
     save(db, claim, row, spend).await
 }
 

@@ -81,12 +81,14 @@ pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> 
             run.stage(Stage::Validating).await?;
             validate(run, &evidence).await?
         };
+        let verified = verdict.verifies(settings.validation_threshold);
         let spend = run.unsaved();
+        let found = (!verified).then_some(evidence.as_slice());
         let written =
-            companies::record_verdict(&run.engine.inner.db, run.claim, &verdict, &evidence, &spend)
+            companies::record_verdict(&run.engine.inner.db, run.claim, &verdict, found, &spend)
                 .await;
         run.wrote(written)?;
-        if verdict.verifies(settings.validation_threshold) {
+        if verified {
             return Ok(Researched {
                 evidence,
                 fetched_at: Utc::now(),
