@@ -4,37 +4,36 @@ use std::{process::Command, time::Duration};
 
 use crate::helpers::{LoggedServer, server_command};
 
-#[test]
-fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
+/// Starts the binary with `env`; it must stop with exit code 2 and one line, returned.
+fn start_up_error(env: &[(&str, &str)]) -> String {
     let output = server_command()
-        .env("VALIDATION_THRESHOLD", "abc")
+        .envs(env.iter().copied())
         .output()
         .expect("binary runs");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{stderr}");
+    lines[0].to_string()
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
+    let line = start_up_error(&[("VALIDATION_THRESHOLD", "abc")]);
     assert!(
-        lines[0].contains("VALIDATION_THRESHOLD: must be a number from 0 to 1"),
-        "{stderr}"
+        line.contains("VALIDATION_THRESHOLD: must be a number from 0 to 1"),
+        "{line}"
     );
 }
 
 #[test]
 fn one_real_provider_without_the_other_stops_start_up_naming_the_missing_variable() {
-    let output = server_command()
-        .env("TAVILY_API_KEY", "tvly-NEVER-PRINT-ME")
-        .output()
-        .expect("binary runs");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{stderr}");
+    let line = start_up_error(&[("TAVILY_API_KEY", "tvly-NEVER-PRINT-ME")]);
     assert!(
-        lines[0].contains("LLM_API_KEY: TAVILY_API_KEY is set but LLM_API_KEY is not"),
-        "{stderr}"
+        line.contains("LLM_API_KEY: TAVILY_API_KEY is set but LLM_API_KEY is not"),
+        "{line}"
     );
-    assert!(!stderr.contains("NEVER-PRINT-ME"));
+    assert!(!line.contains("NEVER-PRINT-ME"));
 }
 
 #[test]

@@ -228,7 +228,9 @@ pub fn requeue(update: UpdateMany<company::Entity>) -> UpdateMany<company::Entit
         .col_expr(company::Column::UpdatedAt, Expr::value(Utc::now()))
 }
 
-/// Puts a job back in the queue (its companies to run are pending already).
+/// Puts a finished job back in the queue (its companies to run are pending
+/// already); a job still pending or running is left as it is (it claims them
+/// by itself).
 pub async fn reopen(
     db: &impl ConnectionTrait,
     job_id: i32,
@@ -250,6 +252,10 @@ pub async fn reopen(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(job::Column::Id.eq(job_id))
+        .filter(
+            job::Column::Status
+                .is_not_in([JobStatus::Pending.as_str(), JobStatus::Running.as_str()]),
+        )
         .exec(db)
         .await?;
     Ok(())

@@ -15,7 +15,7 @@ use super::{
     entities::{company, job, tier_override},
     job_runs,
 };
-use crate::domain::job::{CompanyStatus, JobStatus, Stage};
+use crate::domain::job::{CompanyStatus, Stage};
 
 use company::Column as C;
 
@@ -87,21 +87,6 @@ pub async fn requeue_corrected(
     .col_expr(C::OverrideBy, Expr::value(found.map(|o| o.set_by.clone())))
     .col_expr(C::OverrideAt, Expr::value(found.map(|o| o.set_at)));
     Ok(update.exec(db).await?.rows_affected == 1)
-}
-
-/// Opens a finished job again for the companies just queued in it (a running
-/// job claims them by itself). Cached research is used again: only the
-/// corrected companies are pending.
-pub async fn reopen_if_finished(db: &impl ConnectionTrait, job_id: i32) -> Result<(), DbErr> {
-    let finished = job::Entity::find_by_id(job_id)
-        .one(db)
-        .await?
-        .and_then(|j| JobStatus::parse(&j.status))
-        .is_some_and(JobStatus::is_finished);
-    if finished {
-        job_runs::reopen(db, job_id, false).await?;
-    }
-    Ok(())
 }
 
 /// A verified company a person accepts as it is: it leaves the queue with its score.

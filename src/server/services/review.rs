@@ -17,6 +17,7 @@ use crate::{
         db::{
             companies,
             entities::{company, job},
+            job_runs,
             overrides::{self, NewOverride},
             review::{self, Correction},
             views::{Detail, company_view},
@@ -194,7 +195,9 @@ pub async fn research_again(
     if !queued {
         return Err(busy(&found));
     }
-    review::reopen_if_finished(&state.db, job_id).await?;
+    // A finished job opens again for it (cached research is used again: only
+    // the corrected company is pending); a running one claims it by itself.
+    job_runs::reopen(&state.db, job_id, false).await?;
     let detail = format!(
         "as {name}{}",
         site.as_deref()
