@@ -8,6 +8,7 @@ mod m20261129_000001_create_research_cache;
 mod m20261201_000001_create_accounts;
 mod m20261202_000001_share_work;
 mod m20261203_000001_review_and_overrides;
+mod m20261204_000001_outages_and_v1_import;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_accounts::Migration),
             Box::new(m20261202_000001_share_work::Migration),
             Box::new(m20261203_000001_review_and_overrides::Migration),
+            Box::new(m20261204_000001_outages_and_v1_import::Migration),
         ]
     }
 }

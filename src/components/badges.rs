@@ -43,6 +43,7 @@ pub fn UseCaseBadge(tier: Option<String>) -> impl IntoView {
 pub fn StatusBadge(status: JobStatus) -> impl IntoView {
     let colour = match status {
         JobStatus::Running => "bg-emerald-100 text-emerald-800",
+        JobStatus::Paused => "bg-orange-100 text-orange-800",
         JobStatus::Completed => "bg-green-100 text-green-800",
         JobStatus::Failed => "bg-red-100 text-red-800",
         JobStatus::Cancelled => "bg-amber-100 text-amber-800",

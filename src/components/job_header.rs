@@ -62,6 +62,7 @@ pub fn JobHeader(
     let field =
         move |f: fn(&JobView) -> String| move || job.get().map(|j| f(&j)).unwrap_or_default();
     let running = move || job.get().is_some_and(|j| !j.status.is_finished());
+    let paused = move || job.get().is_some_and(|j| j.status == JobStatus::Paused);
     let id = move || job.get().map_or(0, |j| j.id);
     // Cancel, retry and delete are for the job's owner and admins.
     let me = use_current_user();
@@ -109,11 +110,18 @@ pub fn JobHeader(
                 })}</dd></div>
                 {move || job.get().as_ref().and_then(eta_seconds).map(|s| view! { <div><dt class="inline">"About "</dt><dd class="inline">{format!("{} left", duration(s))}</dd></div> })}
             </dl>
-            {move || job.get().and_then(|j| j.error_message).map(|m| view! { <p role="alert" class="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800">{m}</p> })}
+            {move || job.get().and_then(|j| j.error_message).map(|m| {
+                let colour = if paused() { "bg-orange-50 text-orange-900" } else { "bg-red-50 text-red-800" };
+                view! { <p role="alert" data-testid="job-message" class=format!("mt-3 rounded-md p-3 text-sm {colour}")>{m}</p> }
+            })}
             {move || job.get().filter(|j| j.stalled).map(|_| view! { <p class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900">"No progress for over 5 minutes. The job resumes by itself if its server restarted; otherwise cancel and retry it."</p> })}
             <div class="mt-4 flex flex-wrap gap-2">
                 <Show when=move || running() && may_manage()>
                     <button type="button" class=button on:click=move |_| { cancel.dispatch(id()); }>"Cancel"</button>
+                </Show>
+                <Show when=move || paused() && may_manage()>
+                    <RetryButton label="Resume now" job_id=Signal::derive(id) refresh=false
+                        on_confirm=Callback::new(move |refresh| { retry.dispatch((id(), refresh)); }) />
                 </Show>
                 <Show when=move || !running() && may_manage()>
                     <RetryButton label="Retry failed" job_id=Signal::derive(id) refresh=false

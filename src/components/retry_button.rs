@@ -21,7 +21,7 @@ fn question(plan: &RetryPlan, refresh: bool) -> String {
             usd(e.usd),
             e.credits,
             if e.to_research < n {
-                format!(", {} from the research cache", n - e.to_research)
+                format!(", {} without a new search", n - e.to_research)
             } else {
                 String::new()
             },
@@ -114,7 +114,7 @@ mod tests {
         let text = question(&plan, false);
         assert!(
             text.starts_with(
-                "Retry 3 companies: about $0.040 (4 Tavily credits, 1 from the research cache)."
+                "Retry 3 companies: about $0.040 (4 Tavily credits, 1 without a new search)."
             ),
             "{text}"
         );

@@ -33,10 +33,12 @@ macro_rules! string_enum {
 }
 
 string_enum!(
-    /// pending -> running -> completed | failed | cancelled
+    /// pending -> running -> completed | failed | cancelled; running ->
+    /// paused (an upstream outage) -> pending when it resumes.
     JobStatus {
         Pending => "pending",
         Running => "running",
+        Paused => "paused",
         Completed => "completed",
         Failed => "failed",
         Cancelled => "cancelled",

@@ -11,6 +11,8 @@ pub mod csv_export;
 pub mod csv_input;
 pub mod evidence;
 pub mod job;
+#[cfg(feature = "ssr")]
+pub mod kept;
 pub mod llm_output;
 pub mod prompt;
 pub mod query;

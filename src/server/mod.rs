@@ -7,6 +7,7 @@ pub mod db;
 pub mod engine;
 pub mod fake_upstream;
 pub mod guard;
+pub mod import_v1;
 pub mod intake;
 pub mod providers;
 pub mod rubrics;

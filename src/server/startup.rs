@@ -18,7 +18,7 @@ use super::{
     auth::{self, store::DbSessionStore},
     config::{AuthMode, Config, Upstream},
     db,
-    engine::{CachePolicy, Engine, EngineSettings, Pricing},
+    engine::{CachePolicy, Engine, EngineSettings, OutagePolicy, Pricing},
     fake_upstream::{FakeConfig, FakeUpstream},
     guard::{self, Security, SecurityParts, origin::AllowedHosts},
     providers::{
@@ -74,6 +74,10 @@ fn engine_settings(config: &Config) -> EngineSettings {
         cache: CachePolicy {
             enabled: config.cache_enabled,
             ttl_days: config.cache_ttl_days,
+        },
+        outage: OutagePolicy {
+            pause_after: config.outage_pause_after,
+            backoff: config.outage_backoff,
         },
     }
 }

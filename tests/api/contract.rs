@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Backend, spawn_app};
 
-const ROUTES: [(&str, &str); 26] = [
+const ROUTES: [(&str, &str); 27] = [
     ("get", "/api/health"),
     ("post", "/api/jobs/upload"),
     ("post", "/api/jobs/single"),
@@ -29,6 +29,7 @@ const ROUTES: [(&str, &str); 26] = [
     ("put", "/api/jobs/{id}/companies/{company_id}/tier"),
     ("delete", "/api/jobs/{id}/companies/{company_id}/tier"),
     ("get", "/api/review"),
+    ("post", "/api/jobs/{id}/resume"),
     ("get", "/api/cache"),
     ("get", "/api/cache/stats"),
     ("post", "/api/cache/clear"),

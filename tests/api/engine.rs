@@ -473,13 +473,20 @@ async fn retry_reruns_only_failed_and_unfinished_companies() {
         1,
         "the completed company is not researched again"
     );
-    assert_eq!(fake.calls_for("Cohere").searches, 2);
+    assert_eq!(
+        fake.calls_for("Cohere").searches,
+        1,
+        "the retry starts from the research the failed attempt paid for"
+    );
     let rows = rows(&app, job_id).await;
     assert_eq!(by_name(&rows, "Cohere").status, "completed");
     assert_eq!(
-        by_name(&rows, "Cohere").tavily_credits,
-        4.0,
-        "credits add up across runs"
+        (
+            by_name(&rows, "Cohere").tavily_credits,
+            by_name(&rows, "Cohere").search_attempts
+        ),
+        (2.0, 1),
+        "spend adds up across runs, without a second search"
     );
-    assert_eq!(job.tavily_credits, 6.0);
+    assert_eq!(job.tavily_credits, 4.0);
 }

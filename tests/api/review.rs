@@ -405,7 +405,10 @@ async fn retry_failed_reruns_transient_failures_and_leaves_the_unverified_in_rev
         )
         .await;
         assert_eq!(plan["estimate"]["companies"], 1, "{plan}");
-        assert_eq!(plan["estimate"]["credits"], 2.0, "{plan}");
+        assert_eq!(
+            plan["estimate"]["credits"], 0.0,
+            "Anthropic's research was paid for and kept: {plan}"
+        );
         assert_eq!(plan["waiting_for_review"], 1);
 
         fake.set_outage(&[]);
@@ -418,6 +421,7 @@ async fn retry_failed_reruns_transient_failures_and_leaves_the_unverified_in_rev
             "{backend:?}"
         );
         assert_eq!(company(&detail, "jomspar.com")["status"], "failed");
+        assert_eq!(calls(&app, "Anthropic").0, 1, "the retry bought no search");
         assert_eq!(
             calls(&app, "jomspar.com").0,
             jomspar_searches,

@@ -194,6 +194,20 @@ pub async fn cancel(
     ))
 }
 
+/// POST /api/jobs/{id}/resume: a job paused by an upstream outage, now
+/// rather than after its back-off.
+#[utoipa::path(post, path = "/api/jobs/{id}/resume", tag = "jobs", params(("id" = i32, Path, description = "Job id")), responses((status = 200, description = "Resumed: its companies that failed upstream are queued again with the research they kept", body = serde_json::Value), (status = 400, description = "The job is not paused", body = ErrorBody), (status = 403, description = "Not the job's owner or an admin", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+pub async fn resume(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i32>,
+) -> Result<Json<Value>, AppError> {
+    let queued = jobs::resume(&state, &actor, id).await?;
+    Ok(Json(
+        json!({"message": "Job resumed", "job_id": id, "companies_queued": queued}),
+    ))
+}
+
 /// DELETE /api/jobs/{id}
 #[utoipa::path(delete, path = "/api/jobs/{id}", tag = "jobs", params(("id" = i32, Path, description = "Job id")), responses((status = 200, description = "Job deleted (its research stays in the cache)", body = serde_json::Value), (status = 400, description = "Bad request", body = ErrorBody), (status = 403, description = "Not the job's owner or an admin", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn delete(

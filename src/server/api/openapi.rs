@@ -43,6 +43,7 @@ pub struct UploadForm {
         jobs::progress,
         jobs::start,
         jobs::cancel,
+        jobs::resume,
         jobs::delete,
         jobs::companies,
         jobs::company,

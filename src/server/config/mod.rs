@@ -47,6 +47,10 @@ pub struct Config {
     pub validation_enabled: bool,
     pub validation_threshold: f64,
     pub max_search_attempts: u32,
+    /// Companies failing upstream in a row that pause a job (0: never).
+    pub outage_pause_after: u32,
+    /// The first pause's wait before the job resumes by itself.
+    pub outage_backoff: Duration,
     pub search_timeout: Duration,
     pub llm_timeout: Duration,
     pub log_format: LogFormat,
@@ -285,6 +289,16 @@ impl Config {
                     Ok(n) => Err(format!("must be from 1 to 5, got {n}")),
                     Err(e) => Err(e),
                 },
+            )?,
+            outage_pause_after: vars.parse("OUTAGE_PAUSE_AFTER", &[], 5, |v| {
+                v.parse::<u32>()
+                    .map_err(|_| format!("must be a whole number (0 never pauses), got {v:?}"))
+            })?,
+            outage_backoff: vars.parse(
+                "OUTAGE_BACKOFF_SECS",
+                &[],
+                Duration::from_secs(60),
+                seconds,
             )?,
             search_timeout: vars.parse(
                 "SEARCH_TIMEOUT_SECS",

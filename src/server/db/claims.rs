@@ -33,6 +33,8 @@ pub struct ClaimedCompany {
     pub claim_token: i64,
     /// A person's tier for this company and rubric, if any.
     pub tier_override: Option<String>,
+    /// Research an earlier attempt paid for and could not finish (a `KeptResearch`).
+    pub kept_evidence: Option<serde_json::Value>,
 }
 
 impl ClaimedCompany {
@@ -95,6 +97,7 @@ pub async fn claim_batch(
         C::Website,
         C::ClaimToken,
         C::TierOverride,
+        C::KeptEvidence,
     ]));
     let rows = db.query_all(&update).await?;
     let mut claimed = rows

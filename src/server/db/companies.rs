@@ -14,6 +14,7 @@ use super::{claims::Claim, entities::company};
 use crate::domain::{
     evidence::EvidenceSource,
     job::{CompanyStatus, ReviewReason, Stage},
+    kept::KeptResearch,
     score::{Research, Score},
     verdict::Verdict,
 };
@@ -243,16 +244,19 @@ pub async fn record_cache_hit(
     save(db, claim, row, spend).await
 }
 
-/// Ends the company with a reason (failed or cancelled).
+/// Ends the company with a reason (failed or cancelled), keeping the
+/// research it paid for, if any, for the next attempt.
 pub async fn finish_unscored(
     db: &impl ConnectionTrait,
     claim: Claim,
     status: CompanyStatus,
     message: &str,
+    kept: Option<&KeptResearch>,
     spend: &Spend,
 ) -> Result<(), WriteError> {
     let mut row = finished(row(status, Stage::Done));
     row.error_message = Set(Some(message.to_string()));
+    row.kept_evidence = Set(kept.map(KeptResearch::to_json));
     save(db, claim, row, spend).await
 }
 
@@ -268,16 +272,20 @@ pub async fn finish_in_review(
     let mut row = finished(row(CompanyStatus::Failed, Stage::Done));
     row.error_message = Set(Some(message.to_string()));
     row.review = Set(Some(reason.as_str().into()));
+    row.kept_evidence = Set(None);
     save(db, claim, row, spend).await
 }
 
-/// Puts a company back in the queue for any instance, keeping what it has spent.
+/// Puts a company back in the queue for any instance, keeping what it has
+/// spent and the research it paid for.
 pub async fn requeue(
     db: &impl ConnectionTrait,
     claim: Claim,
+    kept: Option<&KeptResearch>,
     spend: &Spend,
 ) -> Result<(), WriteError> {
-    let row = finished(row(CompanyStatus::Pending, Stage::Queued));
+    let mut row = finished(row(CompanyStatus::Pending, Stage::Queued));
+    row.kept_evidence = Set(kept.map(KeptResearch::to_json));
     save(db, claim, row, spend).await
 }
 
@@ -378,6 +386,7 @@ pub async fn complete(
     row.sources = Set(Some(json!(scored.sources)));
     row.researched_at = Set(Some(Utc::now()));
     row.review = Set(scored.review.map(|r| r.as_str().to_string()));
+    row.kept_evidence = Set(None);
     // The tier that counts: a person's override for this company and rubric, else the model's.
     let final_tier = Func::coalesce([
         Expr::col(company::Column::TierOverride),

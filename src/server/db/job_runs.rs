@@ -134,7 +134,17 @@ pub async fn try_finish(db: &impl ConnectionTrait, job_id: i32) -> Result<bool, 
         .col_expr(job::Column::CompletedAt, Expr::value(Utc::now()))
         .filter(job::Column::Id.eq(job_id))
         .filter(
-            job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Running.as_str()]),
+            Condition::any()
+                .add(
+                    job::Column::Status
+                        .is_in([JobStatus::Pending.as_str(), JobStatus::Running.as_str()]),
+                )
+                // A paused job ends only when a person cancels it.
+                .add(
+                    job::Column::Status
+                        .eq(JobStatus::Paused.as_str())
+                        .and(job::Column::CancelRequested.eq(true)),
+                ),
         )
         .filter(Expr::exists(busy).not())
         .exec(db)
@@ -191,11 +201,16 @@ pub async fn reset_for_retry(
     job_id: i32,
     refresh_cache: bool,
 ) -> Result<u64, DbErr> {
-    let requeued =
-        requeue(company::Entity::update_many().filter(requeued_by_retry(job_id, refresh_cache)))
-            .exec(db)
-            .await?
-            .rows_affected;
+    let mut update =
+        requeue(company::Entity::update_many().filter(requeued_by_retry(job_id, refresh_cache)));
+    if refresh_cache {
+        // Fresh research means fresh: nothing an earlier attempt kept.
+        update = update.col_expr(
+            company::Column::KeptEvidence,
+            Expr::value(Option::<serde_json::Value>::None),
+        );
+    }
+    let requeued = update.exec(db).await?.rows_affected;
     reopen(db, job_id, refresh_cache).await?;
     Ok(requeued)
 }
@@ -251,6 +266,10 @@ pub async fn reopen(
             job::Column::CompletedAt,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
+        .col_expr(
+            job::Column::ResumeAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(job::Column::Id.eq(job_id))
         .filter(
             job::Column::Status
@@ -261,20 +280,27 @@ pub async fn reopen(
     Ok(())
 }
 
-/// The companies a retry (or a fresh re-run) would run: name and website.
+/// The companies a retry (or a fresh re-run) would run: name, website, and
+/// whether it kept research an earlier attempt paid for (a retry starts
+/// from it; a fresh re-run does not).
 pub async fn retry_candidates(
     db: &impl ConnectionTrait,
     job_id: i32,
     refresh_cache: bool,
-) -> Result<Vec<(String, Option<String>)>, DbErr> {
-    company::Entity::find()
+) -> Result<Vec<(String, Option<String>, bool)>, DbErr> {
+    let rows: Vec<(String, Option<String>, Option<serde_json::Value>)> = company::Entity::find()
         .select_only()
         .column(company::Column::Name)
         .column(company::Column::Website)
+        .column(company::Column::KeptEvidence)
         .filter(requeued_by_retry(job_id, refresh_cache))
         .into_tuple()
         .all(db)
-        .await
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, website, kept)| (name, website, kept.is_some() && !refresh_cache))
+        .collect())
 }
 
 /// Unverified companies of the job that wait for a person, not for a retry.

@@ -14,6 +14,7 @@ pub mod entities;
 pub mod instances;
 pub mod job_runs;
 pub mod jobs;
+pub mod outages;
 pub mod overrides;
 pub mod review;
 pub mod views;
@@ -35,6 +36,11 @@ pub enum DbSetupError {
     Connect(DbErr),
     #[error("cannot apply database migrations: {0}")]
     Migrate(DbErr),
+    #[error(
+        "DATABASE_URL points at a database v1 wrote (it has v1's research_jobs table); nothing was written to it. \
+         Point DATABASE_URL at a new database and bring v1's history over with: territory_planner import-v1 <path to v1's SQLite file>"
+    )]
+    V1Database,
 }
 
 /// SUM over the rows where `condition` holds (NULL over no rows).
@@ -65,8 +71,59 @@ fn sqlite_file_path(url: &str) -> Option<&str> {
     (!path.is_empty() && !path.contains(":memory:")).then_some(path)
 }
 
-/// Connects, creating the SQLite file's directory if needed, and migrates to the latest schema.
+/// Whether v1 (the Python app) wrote this database: it has v1's jobs table.
+pub async fn is_v1_database(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let sql = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'research_jobs'"
+        }
+        _ => {
+            "SELECT 1 FROM information_schema.tables WHERE table_name = 'research_jobs' \
+             AND table_schema = current_schema()"
+        }
+    };
+    let found = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Opens an existing SQLite file read-only (nothing, not even its journal
+/// mode, is changed).
+pub async fn open_sqlite_read_only(path: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(format!("sqlite://{path}"));
+    options
+        .max_connections(1)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| opts.read_only(true).create_if_missing(false));
+    Database::connect(options).await
+}
+
+/// Refuses a database v1 wrote, before anything is written to it (a SQLite
+/// file is looked at read-only, before the connection that sets its journal mode).
+async fn refuse_v1(url: &str) -> Result<(), DbSetupError> {
+    let Some(path) = sqlite_file_path(url) else {
+        return Ok(());
+    };
+    if !std::path::Path::new(path).exists() {
+        return Ok(());
+    }
+    let db = open_sqlite_read_only(path)
+        .await
+        .map_err(DbSetupError::Connect)?;
+    let v1 = is_v1_database(&db).await.map_err(DbSetupError::Connect);
+    let _ = db.close().await;
+    if v1? {
+        return Err(DbSetupError::V1Database);
+    }
+    Ok(())
+}
+
+/// Connects, creating the SQLite file's directory if needed, and migrates to
+/// the latest schema. A database v1 wrote is refused untouched.
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbSetupError> {
+    refuse_v1(url).await?;
     if let Some(path) = sqlite_file_path(url)
         && let Some(dir) = std::path::Path::new(path).parent()
         && !dir.as_os_str().is_empty()
@@ -100,6 +157,9 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbSetu
     let db = Database::connect(options)
         .await
         .map_err(DbSetupError::Connect)?;
+    if is_v1_database(&db).await.map_err(DbSetupError::Connect)? {
+        return Err(DbSetupError::V1Database);
+    }
     Migrator::up(&db, None)
         .await
         .map_err(DbSetupError::Migrate)?;

@@ -82,6 +82,11 @@ pub async fn requeue_corrected(
     .col_expr(C::Name, Expr::value(correction.name))
     .col_expr(C::Website, Expr::value(correction.website))
     .col_expr(C::CompanyKey, Expr::value(correction.company_key))
+    // What was found for the old name or website is no evidence for the new one.
+    .col_expr(
+        C::KeptEvidence,
+        Expr::value(Option::<serde_json::Value>::None),
+    )
     .col_expr(C::TierOverride, Expr::value(found.map(|o| o.tier.clone())))
     .col_expr(C::OverrideNote, Expr::value(found.map(|o| o.note.clone())))
     .col_expr(C::OverrideBy, Expr::value(found.map(|o| o.set_by.clone())))

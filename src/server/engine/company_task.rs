@@ -7,16 +7,25 @@ use std::time::Instant;
 use sea_orm::DbErr;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use super::{Engine, cache, capacity::Capacity, held::ClaimGuard, runner::JobControl, scoring};
+use super::{
+    Engine, cache,
+    capacity::Capacity,
+    held::ClaimGuard,
+    research::Researched,
+    runner::{Breaker, JobControl},
+    scoring,
+};
 use crate::{
     domain::{
         job::{CompanyProgress, CompanyStatus, ProgressEvent, ReviewReason, Stage},
+        kept::KeptResearch,
         rubric::{PriorityTier, Rubric},
     },
     server::{
         db::{
             claims::{Claim, ClaimedCompany},
             companies::{self, ScoredCompany, Spend, WriteError},
+            outages,
         },
         providers::{ChatRequest, ChatResponse, ProviderError, SearchOutcome},
     },
@@ -27,8 +36,13 @@ pub(super) enum Stop {
     /// The whole job must stop (a provider rejected the key); the company goes back to the queue.
     Abort(String),
     Cancelled,
-    /// Failed for a reason a retry may fix (an upstream error, a timeout).
+    /// Failed for a reason a retry may fix (an answer that did not follow the rubric).
     Failed(String),
+    /// An upstream provider failed (after its own retries): the outage
+    /// breaker counts it; the message says what failed.
+    Upstream(ProviderError, String),
+    /// The job was paused (an outage): the company goes back to the queue.
+    Paused,
     /// Not verified: the company waits for a person (a website, a better name).
     Review {
         message: String,
@@ -68,6 +82,9 @@ pub(super) struct CompanyRun<'a> {
     saved: Spend,
     /// Ignore cached research and overwrite it.
     pub refresh_cache: bool,
+    /// The research this company paid for and has not scored yet: written
+    /// with any end but a result, so the next attempt does not buy it again.
+    pub kept: Option<KeptResearch>,
 }
 
 impl CompanyRun<'_> {
@@ -154,8 +171,9 @@ impl CompanyRun<'_> {
         let result = {
             let _permit =
                 fair_permit(engine, &control.search_turn, &engine.inner.limits.search).await;
-            // Checked once it may go: the wait may have spanned a stall.
+            // Checked once it may go: the wait may have spanned a stall or a pause.
             self.still_mine().await?;
+            self.not_paused()?;
             // Written as the search goes out, not while it waits for its turn.
             self.spend.credits += expected;
             self.spend.search_attempts += 1;
@@ -186,17 +204,27 @@ impl CompanyRun<'_> {
             let _permit =
                 fair_permit(engine, &self.control.llm_turn, &engine.inner.limits.llm).await;
             self.still_mine().await?;
+            self.not_paused()?;
             engine.inner.llm.chat(request).await
         };
         self.spend.llm_seconds += started.elapsed().as_secs_f64();
         Ok(result)
     }
 
-    /// Stops here if the job was cancelled or must abort.
+    fn not_paused(&self) -> Result<(), Stop> {
+        if self.control.is_paused() {
+            Err(Stop::Paused)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Stops here if the job was cancelled, paused or must abort.
     pub async fn checkpoint(&self) -> Result<(), Stop> {
         if let Some(message) = self.control.aborted() {
             return Err(Stop::Abort(message));
         }
+        self.not_paused()?;
         if self.control.is_cancelled() || self.engine.is_stopping() {
             return Err(Stop::Cancelled);
         }
@@ -241,20 +269,34 @@ pub(super) async fn process(
         spend: Spend::default(),
         saved: Spend::default(),
         refresh_cache: job.refresh_cache,
+        kept: None,
     };
-    let outcome = match pipeline(&mut run).await {
+    run.kept = KeptResearch::from_json(run.company.kept_evidence.take());
+    let result = pipeline(&mut run).await;
+    match &result {
+        Ok(()) | Err(Stop::Review { .. }) => control.upstream_answered(),
+        _ => {}
+    }
+    let outcome = match result {
         Err(Stop::Cancelled) if engine.is_stopping() && !control.is_cancelled() => {
             // This instance is stopping: the company goes back to the queue.
-            let spend = run.unsaved();
-            let written = companies::requeue(db, run.claim, &spend).await;
-            run.wrote(written)
+            requeue(&mut run).await
         }
         Err(Stop::Abort(message)) => {
             control.abort(message);
-            let spend = run.unsaved();
-            let written = companies::requeue(db, run.claim, &spend).await;
-            run.wrote(written)
-                .map(|()| run.emit(CompanyStatus::Pending, Stage::Queued, None, None))
+            requeue(&mut run).await
+        }
+        Err(Stop::Paused) => requeue(&mut run).await,
+        Err(Stop::Upstream(error, message)) => {
+            let pause_after = engine.inner.settings.outage.pause_after;
+            match control.upstream_failed(pause_after) {
+                Breaker::Counted => fail(&mut run, message).await,
+                Breaker::Trips(streak) => match pause_job(&run, &error, streak).await {
+                    Ok(()) => requeue(&mut run).await,
+                    Err(error) => Err(Stop::Database(error)),
+                },
+                Breaker::Paused => requeue(&mut run).await,
+            }
         }
         Err(Stop::Cancelled) => {
             let message = "Cancelled while it was being researched.";
@@ -264,6 +306,7 @@ pub(super) async fn process(
                 run.claim,
                 CompanyStatus::Cancelled,
                 message,
+                run.kept.as_ref(),
                 &spend,
             )
             .await;
@@ -276,14 +319,7 @@ pub(super) async fn process(
                 )
             })
         }
-        Err(Stop::Failed(message)) => {
-            let spend = run.unsaved();
-            let written =
-                companies::finish_unscored(db, run.claim, CompanyStatus::Failed, &message, &spend)
-                    .await;
-            run.wrote(written)
-                .map(|()| run.emit(CompanyStatus::Failed, Stage::Done, Some(message), None))
-        }
+        Err(Stop::Failed(message)) => fail(&mut run, message).await,
         Err(Stop::Review { message, reason }) => {
             let spend = run.unsaved();
             let written =
@@ -314,12 +350,72 @@ pub(super) async fn process(
     }
 }
 
+/// Back to the queue for any instance, with the research it kept.
+async fn requeue(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
+    let spend = run.unsaved();
+    let db = &run.engine.inner.db;
+    let written = companies::requeue(db, run.claim, run.kept.as_ref(), &spend).await;
+    run.wrote(written)
+        .map(|()| run.emit(CompanyStatus::Pending, Stage::Queued, None, None))
+}
+
+/// Failed for a reason a retry may fix; the research it paid for is kept for that retry.
+async fn fail(run: &mut CompanyRun<'_>, message: String) -> Result<(), Stop> {
+    let spend = run.unsaved();
+    let db = &run.engine.inner.db;
+    let written = companies::finish_unscored(
+        db,
+        run.claim,
+        CompanyStatus::Failed,
+        &message,
+        run.kept.as_ref(),
+        &spend,
+    )
+    .await;
+    run.wrote(written)
+        .map(|()| run.emit(CompanyStatus::Failed, Stage::Done, Some(message), None))
+}
+
+/// The breaker tripped here: the job pauses (once, whichever instance
+/// trips first) with a message naming the provider and what it answered.
+async fn pause_job(run: &CompanyRun<'_>, error: &ProviderError, streak: u32) -> Result<(), DbErr> {
+    let engine = run.engine;
+    let outage = engine.inner.settings.outage;
+    let message = |resume_at: chrono::DateTime<chrono::Utc>| {
+        format!(
+            "Paused: {error} for {streak} companies in a row. The job resumes by itself at {} UTC, \
+             or now with \"Resume now\"; research already paid for is not bought again.",
+            resume_at.format("%H:%M:%S")
+        )
+    };
+    if let Some(resume_at) =
+        outages::pause(&engine.inner.db, run.job_id, message, outage.backoff).await?
+    {
+        tracing::warn!(job_id = run.job_id, %error, %resume_at, "upstream outage: job paused");
+        super::runner::emit_job(engine, run.job_id).await?;
+    }
+    Ok(())
+}
+
 async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
     run.checkpoint().await?;
     // Announced, not written: the first write is the cache's answer or the
     // first search (with its expected credits).
     run.emit(CompanyStatus::Researching, Stage::Searching, None, None);
-    let researched = cache::research(run).await?;
+    let researched = match run.kept.clone() {
+        // Verified by an earlier attempt that could not score it: scoring is left.
+        Some(KeptResearch {
+            evidence,
+            fetched_at,
+            verified: Some(verdict),
+        }) => Researched {
+            evidence,
+            fetched_at,
+            cache_hit: false,
+            verified: Some(verdict),
+        },
+        _ => cache::research(run).await?,
+    };
     run.checkpoint().await?;
     // The spend is already stored with the verdict: scoring is announced, not written.
     run.emit(CompanyStatus::Researching, Stage::Scoring, None, None);

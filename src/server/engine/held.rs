@@ -131,6 +131,7 @@ pub(super) async fn settle_leftovers(
                 claim,
                 CompanyStatus::Failed,
                 PANICKED,
+                None,
                 &Spend::default(),
             )
             .await

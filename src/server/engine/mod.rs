@@ -30,12 +30,13 @@ mod company_task;
 pub mod events;
 mod held;
 mod limits;
+mod outage;
 mod research;
 mod runner;
 mod scoring;
 mod settings;
 
-pub use settings::{CachePolicy, EngineSettings, Pricing};
+pub use settings::{CachePolicy, EngineSettings, OutagePolicy, Pricing};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -286,6 +287,11 @@ impl Engine {
         {
             return Err(EngineError::AlreadyRunning(job_id));
         }
+        // A retry of a job paused by an outage is its resume: it does not wait for the back-off.
+        // (If it resumed by itself meanwhile, there is nothing left to do.)
+        if !refresh_cache && job.status == crate::domain::job::JobStatus::Paused.as_str() {
+            return Ok(outage::resume_now(self, job_id).await?.unwrap_or(0));
+        }
         let requeued = job_runs::reset_for_retry(&self.inner.db, job_id, refresh_cache).await?;
         self.start(job_id);
         runner::emit_job(self, job_id).await?;
@@ -374,6 +380,7 @@ impl Engine {
 
     async fn sweep(&self) -> Result<(), DbErr> {
         let db = &self.inner.db;
+        outage::resume_due(self).await?;
         for (job_id, cancel_requested) in job_runs::unfinished(db).await? {
             // Companies a dead or stalled instance held go back to the queue,
             // also for jobs this instance drives.

@@ -10,11 +10,15 @@ use crate::{
         evidence::{self, EvidenceSource},
         job::ReviewReason,
         job::Stage,
+        kept::KeptResearch,
         llm_output::parse_answer,
         prompt, query,
         verdict::{Verdict, verdict_schema},
     },
-    server::{db::companies, providers::ChatRequest},
+    server::{
+        db::companies,
+        providers::{ChatRequest, Provider, ProviderError},
+    },
 };
 
 /// Evidence that may be scored.
@@ -45,34 +49,27 @@ pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> 
         if attempt > 1 {
             run.checkpoint().await?;
         }
-        let q = if attempt == 1 {
-            query::first_query(run.name(), run.website(), &run.rubric.search.keywords)
-        } else {
-            query::refined_query(
-                run.name(),
-                run.website(),
-                &run.rubric.search.refine_keywords,
-            )
-        };
-        // The search writes the stage, with its expected credits.
-        let outcome = match run.search(&q).await? {
-            Ok(outcome) => outcome,
-            Err(error) if error.stops_the_job() => {
-                return Err(Stop::Abort(format!("Stopped: {error}.")));
+        // What an earlier attempt paid for and could not check is checked first.
+        let reuse = run
+            .kept
+            .as_ref()
+            .filter(|kept| attempt == 1 && kept.verified.is_none())
+            .map(|kept| (kept.evidence.clone(), kept.fetched_at));
+        let (evidence, fetched_at) = match reuse {
+            Some(kept) => kept,
+            None => {
+                let evidence = search(run, attempt, attempts).await?;
+                let Some(evidence) = evidence else { continue };
+                run.kept = (!evidence.is_empty()).then(|| KeptResearch::fetched(evidence.clone()));
+                (evidence, Utc::now())
             }
-            Err(error) if attempt < attempts => {
-                tracing::warn!(company = run.name(), %error, "search failed; trying again");
-                continue;
-            }
-            Err(error) => return Err(Stop::Failed(format!("Search failed: {error}."))),
         };
-        let evidence = evidence::prepare(run.name(), &outcome.sources, &settings.budget);
         let verdict = if evidence.is_empty() {
             unverified("The search returned no usable sources.".into())
         } else if !settings.validation_enabled {
             return Ok(Researched {
                 evidence,
-                fetched_at: Utc::now(),
+                fetched_at,
                 cache_hit: false,
                 verified: None,
             });
@@ -89,13 +86,18 @@ pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> 
                 .await;
         run.wrote(written)?;
         if verified {
+            if let Some(kept) = &mut run.kept {
+                kept.verified = Some(verdict.clone());
+            }
             return Ok(Researched {
                 evidence,
-                fetched_at: Utc::now(),
+                fetched_at,
                 cache_hit: false,
                 verified: Some(verdict),
             });
         }
+        // Not verified: nothing worth keeping.
+        run.kept = None;
         // Another search for the same name cannot tell namesakes apart: a
         // person can, with the website.
         let ambiguous = verdict.is_ambiguous() && run.website().is_none();
@@ -127,8 +129,43 @@ pub(super) async fn fetch(run: &mut CompanyRun<'_>) -> Result<Researched, Stop> 
     Err(Stop::Review { message, reason })
 }
 
+/// One search (the first query, or the refined one after it): its prepared
+/// evidence, or None when it failed and another attempt is left.
+async fn search(
+    run: &mut CompanyRun<'_>,
+    attempt: u32,
+    attempts: u32,
+) -> Result<Option<Vec<EvidenceSource>>, Stop> {
+    let q = if attempt == 1 {
+        query::first_query(run.name(), run.website(), &run.rubric.search.keywords)
+    } else {
+        query::refined_query(
+            run.name(),
+            run.website(),
+            &run.rubric.search.refine_keywords,
+        )
+    };
+    // The search writes the stage, with its expected credits.
+    match run.search(&q).await? {
+        Ok(outcome) => Ok(Some(evidence::prepare(
+            run.name(),
+            &outcome.sources,
+            &run.engine.inner.settings.budget,
+        ))),
+        Err(error) if error.stops_the_job() => Err(Stop::Abort(format!("Stopped: {error}."))),
+        Err(error) if attempt < attempts => {
+            tracing::warn!(company = run.name(), %error, "search failed; trying again");
+            Ok(None)
+        }
+        Err(error) => {
+            let message = format!("Search failed: {error}.");
+            Err(Stop::Upstream(error, message))
+        }
+    }
+}
+
 /// Asks the validator; an unreadable answer is asked again once, and any
-/// remaining failure counts as not verified.
+/// remaining failure is an upstream failure, never a verdict.
 async fn validate(run: &mut CompanyRun<'_>, evidence: &[EvidenceSource]) -> Result<Verdict, Stop> {
     let settings = &run.engine.inner.settings;
     let excerpt = evidence::render(&evidence::fit(evidence, settings.validation_chars));
@@ -154,15 +191,21 @@ async fn validate(run: &mut CompanyRun<'_>, evidence: &[EvidenceSource]) -> Resu
             Err(error) if error.stops_the_job() => {
                 return Err(Stop::Abort(format!("Stopped: {error}.")));
             }
-            Err(error) => {
-                problem = error.to_string();
-                break;
-            }
+            Err(error) => return Err(check_failed(error)),
         }
     }
-    // The model failed, not the research: a transient failure that "Retry
-    // failed" runs again, never a verdict (nor a second search) on it.
-    Err(Stop::Failed(format!(
-        "The check of the search results could not be completed ({problem}). Retry the job once the model answers again."
-    )))
+    Err(check_failed(ProviderError::Malformed {
+        provider: Provider::Llm,
+        message: problem,
+    }))
+}
+
+/// The model failed, not the research: an upstream failure that "Retry
+/// failed" (or the end of an outage) runs again from the research kept,
+/// never a verdict (nor a second search) on it.
+fn check_failed(error: ProviderError) -> Stop {
+    let message = format!(
+        "The check of the search results could not be completed ({error}). Retry the job once the model answers again."
+    );
+    Stop::Upstream(error, message)
 }

@@ -7,7 +7,7 @@ use std::{
     collections::VecDeque,
     sync::{
         Arc, Mutex,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU32, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -45,6 +45,10 @@ pub(super) struct JobControl {
     abort: Mutex<Option<String>>,
     /// The job's cancel flag, as last read from the database.
     cancelled: AtomicBool,
+    /// Paused by an upstream outage (here, or by another instance).
+    paused: AtomicBool,
+    /// Companies that failed upstream since the last one that did not.
+    upstream_streak: AtomicU32,
     /// A company changed since the totals were last brought up to date.
     dirty: AtomicBool,
     /// One waiter per job in each limit's queue: holding its job's turn, a
@@ -58,6 +62,8 @@ impl Default for JobControl {
         Self {
             abort: Mutex::default(),
             cancelled: AtomicBool::new(false),
+            paused: AtomicBool::new(false),
+            upstream_streak: AtomicU32::new(0),
             dirty: AtomicBool::new(false),
             search_turn: Semaphore::new(1),
             llm_turn: Semaphore::new(1),
@@ -86,9 +92,42 @@ impl JobControl {
         self.abort.lock().expect("abort slot").clone()
     }
 
-    fn stops(&self, engine: &Engine) -> bool {
-        self.aborted().is_some() || self.is_cancelled() || engine.is_stopping()
+    pub(super) fn is_paused(&self) -> bool {
+        self.paused.load(Ordering::Relaxed)
     }
+
+    /// A company failed for an upstream reason: the breaker counts it.
+    pub(super) fn upstream_failed(&self, pause_after: u32) -> Breaker {
+        if self.is_paused() {
+            return Breaker::Paused;
+        }
+        let streak = self.upstream_streak.fetch_add(1, Ordering::Relaxed) + 1;
+        if pause_after > 0 && streak >= pause_after && !self.paused.swap(true, Ordering::Relaxed) {
+            Breaker::Trips(streak)
+        } else {
+            Breaker::Counted
+        }
+    }
+
+    /// A company got its answers from upstream: the run of failures is over.
+    pub(super) fn upstream_answered(&self) {
+        self.upstream_streak.store(0, Ordering::Relaxed);
+    }
+
+    fn stops(&self, engine: &Engine) -> bool {
+        self.aborted().is_some() || self.is_cancelled() || self.is_paused() || engine.is_stopping()
+    }
+}
+
+/// What the outage breaker makes of one more upstream failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Breaker {
+    /// One more in the run; the company fails on its own (a retry may fix it).
+    Counted,
+    /// This failure completes the run: the job pauses (the run's length).
+    Trips(u32),
+    /// The job is paused already: the company goes back to the queue.
+    Paused,
 }
 
 /// Ends a background task when dropped, however its owner ends (an error,
@@ -174,6 +213,10 @@ pub(super) async fn drive(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
     claimed?;
     if engine.is_stopping() {
         return Ok(());
+    }
+    if control.is_paused() {
+        // Paused by an outage: what is left waits for the resume.
+        return emit_job(engine, job_id).await;
     }
     if let Some(message) = control.aborted() {
         if job_runs::fail(db, job_id, &message).await? {
@@ -311,6 +354,9 @@ fn spawn_ticker(
                     control
                         .cancelled
                         .store(now.cancel_requested, Ordering::Relaxed);
+                    if now.status == Some(JobStatus::Paused) {
+                        control.paused.store(true, Ordering::Relaxed);
+                    }
                     if now.status.is_some_and(JobStatus::is_finished) {
                         control
                             .abort(now.error_message.unwrap_or_else(|| {

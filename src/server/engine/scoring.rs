@@ -81,7 +81,10 @@ pub(super) async fn score_company(
             Err(error) if error.stops_the_job() => {
                 return Err(Stop::Abort(format!("Stopped: {error}.")));
             }
-            Err(error) => return Err(Stop::Failed(format!("Scoring failed: {error}."))),
+            Err(error) => {
+                let message = format!("Scoring failed: {error}.");
+                return Err(Stop::Upstream(error, message));
+            }
         }
     }
 }

@@ -37,6 +37,26 @@ pub struct EngineSettings {
     pub lease: Duration,
     pub pricing: Pricing,
     pub cache: CachePolicy,
+    pub outage: OutagePolicy,
+}
+
+/// When an upstream outage pauses a job, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutagePolicy {
+    /// Companies of a job failing upstream one after the other that pause
+    /// it (0: never pause; each company fails on its own).
+    pub pause_after: u32,
+    /// The first pause's wait before the job resumes by itself (doubled at each pause).
+    pub backoff: Duration,
+}
+
+impl Default for OutagePolicy {
+    fn default() -> Self {
+        Self {
+            pause_after: 5,
+            backoff: Duration::from_secs(60),
+        }
+    }
 }
 
 /// Whether verified research is shared across jobs, and for how long.
@@ -68,6 +88,7 @@ impl Default for EngineSettings {
             lease: Duration::from_secs(30),
             pricing: Pricing::default(),
             cache: CachePolicy::default(),
+            outage: OutagePolicy::default(),
         }
     }
 }

@@ -149,7 +149,9 @@ impl FakeUpstream {
         self.shared.stats.lock().expect("stats").clone()
     }
 
-    /// From now on the model answers 503 for these companies (none: the outage is over).
+    /// From now on the model answers 503 for these companies ("*": for
+    /// every company; "scoring:Acme": only Acme's scoring calls; none: the
+    /// outage is over).
     pub fn set_outage(&self, companies: &[&str]) {
         *self.shared.outage.lock().expect("outage") =
             companies.iter().map(|c| c.to_string()).collect();
@@ -356,7 +358,14 @@ async fn chat(shared: Arc<Shared>, headers: HeaderMap, body: Bytes) -> Response 
         return response;
     }
     let (company, _) = llm::company_of(&prompt);
-    if shared.outage.lock().expect("outage").contains(&company) {
+    let down = {
+        let outage = shared.outage.lock().expect("outage");
+        let down_for = |who: &str| {
+            outage.contains(who) || (scoring && outage.contains(&format!("scoring:{who}")))
+        };
+        down_for(&company) || down_for("*")
+    };
+    if down {
         shared.stats.lock().expect("stats").faults_injected += 1;
         return error(StatusCode::SERVICE_UNAVAILABLE, "the model is overloaded");
     }

@@ -213,6 +213,29 @@ pub async fn cancel(state: &AppState, actor: &Actor, id: i32) -> Result<(), AppE
     Ok(())
 }
 
+/// Resumes a job paused by an upstream outage now, rather than after its
+/// back-off: its companies that failed upstream run again from the research
+/// they kept.
+pub async fn resume(state: &AppState, actor: &Actor, id: i32) -> Result<u64, AppError> {
+    let job = managed(state, actor, id, "resume").await?;
+    if JobStatus::parse(&job.status) != Some(JobStatus::Paused) {
+        return Err(AppError::BadRequest(format!(
+            "Job {id} is {}, not paused: only a job an upstream outage paused can be resumed.",
+            job.status
+        )));
+    }
+    let queued = state.engine.retry(id, false).await?;
+    audit(
+        state,
+        actor,
+        "job.resume",
+        format!("job {id} ({})", job.name),
+        Some(format!("{queued} companies queued")),
+    )
+    .await;
+    Ok(queued)
+}
+
 /// Runs the failed and unfinished companies again; `refresh` re-runs every
 /// company and ignores cached research.
 pub async fn retry(
@@ -245,15 +268,20 @@ pub async fn retry_plan(
 ) -> Result<RetryPlan, AppError> {
     let job = find_job(state, id).await?;
     let candidates = job_runs::retry_candidates(&state.db, id, refresh).await?;
+    // Research an earlier attempt paid for is not bought again; the cache serves more.
+    let kept = candidates.iter().filter(|(_, _, kept)| *kept).count();
     let cached = estimate::cached(
         state,
         &job.target_type,
-        candidates.iter().map(|(n, w)| (n.as_str(), w.as_deref())),
+        candidates
+            .iter()
+            .filter(|(_, _, kept)| !kept)
+            .map(|(n, w, _)| (n.as_str(), w.as_deref())),
         refresh,
     )
     .await?;
     Ok(RetryPlan {
-        estimate: estimate::estimate(state, candidates.len(), candidates.len() - cached),
+        estimate: estimate::estimate(state, candidates.len(), candidates.len() - kept - cached),
         waiting_for_review: job_runs::waiting_for_review(&state.db, id).await?,
     })
 }

@@ -91,6 +91,9 @@ pub struct Model {
     pub override_note: Option<String>,
     pub override_by: Option<String>,
     pub override_at: Option<DateTimeUtc>,
+    /// Research already paid for (a `KeptResearch`) whose check or scoring
+    /// failed upstream: the next attempt starts from it, not from a search.
+    pub kept_evidence: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -42,6 +42,12 @@ pub struct Model {
     pub started_at: Option<DateTimeUtc>,
     pub last_activity_at: Option<DateTimeUtc>,
     pub completed_at: Option<DateTimeUtc>,
+    /// A job paused by an upstream outage resumes by itself then.
+    pub resume_at: Option<DateTimeUtc>,
+    /// How often an outage paused it (each pause waits twice as long).
+    pub outage_pauses: i32,
+    /// The v1 job it was imported from (`import-v1`).
+    pub imported_from_v1: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
