@@ -1,7 +1,8 @@
-//! Outages that cost nothing, and v1's history: a job paused by an upstream
-//! outage (until when, and how often it paused), the research a company
-//! already paid for kept on its row until it is scored, and the v1 job a job
-//! was imported from (so an import runs once).
+//! Spend that never surprises, outages that cost nothing, and v1's history:
+//! a job's budget, a job paused by an upstream outage (until when, and how
+//! often it paused), the research a company already paid for kept on its row
+//! until it is scored, and the v1 job a job was imported from (so an import
+//! runs once).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -16,6 +17,7 @@ impl MigrationTrait for Migration {
             timestamp_with_time_zone_null(Jobs::ResumeAt),
             integer(Jobs::OutagePauses).default(0).to_owned(),
             integer_null(Jobs::ImportedFromV1),
+            double_null(Jobs::BudgetUsd),
         ] {
             manager
                 .alter_table(
@@ -56,7 +58,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in [Jobs::ResumeAt, Jobs::OutagePauses, Jobs::ImportedFromV1] {
+        for column in [
+            Jobs::ResumeAt,
+            Jobs::OutagePauses,
+            Jobs::ImportedFromV1,
+            Jobs::BudgetUsd,
+        ] {
             manager
                 .alter_table(
                     Table::alter()
@@ -83,6 +90,7 @@ enum Jobs {
     ResumeAt,
     OutagePauses,
     ImportedFromV1,
+    BudgetUsd,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

@@ -1,5 +1,8 @@
 //! Numbers for people.
 
+/// "$0.040", "$12.50": the domain's dollars.
+pub use crate::domain::budget::usd;
+
 /// "$1.5B", "$25M", "$500K", or the funding text when there is no number.
 pub fn funding(millions: Option<f64>, text: Option<&str>) -> String {
     match millions {
@@ -25,14 +28,6 @@ pub fn utc_minute(at: &chrono::DateTime<chrono::Utc>) -> String {
         at.hour(),
         at.minute()
     )
-}
-
-pub fn usd(amount: f64) -> String {
-    if amount < 1.0 {
-        format!("${amount:.3}")
-    } else {
-        format!("${amount:.2}")
-    }
 }
 
 /// "850 ms", "12.3 s", "4.2 min", "1.5 h".

@@ -8,6 +8,7 @@ use super::{
     confirm::ConfirmButton,
     current_user::use_current_user,
     format::{duration, usd},
+    job_budget::{budget_line, raise_budget_view},
     retry_button::RetryButton,
 };
 use crate::{
@@ -101,6 +102,7 @@ pub fn JobHeader(
             </div>
             <dl class="mt-3 flex flex-wrap gap-x-6 gap-y-1 text-sm text-slate-600">
                 <div><dt class="inline">"Cost so far: "</dt><dd class="inline font-medium">{move || job.get().map(|j| usd(j.total_cost_usd))}</dd></div>
+                {move || job.get().as_ref().and_then(budget_line).map(|b| view! { <div><dt class="inline">"Budget: "</dt><dd class="inline" data-testid="job-budget">{b}</dd></div> })}
                 <div><dt class="inline">"Credits: "</dt><dd class="inline" data-testid="job-credits">{move || job.get().map(|j| format!("{}", j.total_tavily_credits))}</dd></div>
                 <div data-testid="cache-summary"><dt class="inline">"Cache: "</dt><dd class="inline">{move || job.get().map(|j| {
                     let counts = format!("{} hits · {} misses", j.cache_hits, j.cache_misses);
@@ -114,12 +116,17 @@ pub fn JobHeader(
                 let colour = if paused() { "bg-orange-50 text-orange-900" } else { "bg-red-50 text-red-800" };
                 view! { <p role="alert" data-testid="job-message" class=format!("mt-3 rounded-md p-3 text-sm {colour}")>{m}</p> }
             })}
+            <Show when=move || may_manage() && job.get().is_some_and(|j| j.waits_for_budget())>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(raise_budget_view(id(), on_changed))}
+                </Suspense>
+            </Show>
             {move || job.get().filter(|j| j.stalled).map(|_| view! { <p class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900">"No progress for over 5 minutes. The job resumes by itself if its server restarted; otherwise cancel and retry it."</p> })}
             <div class="mt-4 flex flex-wrap gap-2">
                 <Show when=move || running() && may_manage()>
                     <button type="button" class=button on:click=move |_| { cancel.dispatch(id()); }>"Cancel"</button>
                 </Show>
-                <Show when=move || paused() && may_manage()>
+                <Show when=move || paused() && may_manage() && !job.get().is_some_and(|j| j.waits_for_budget())>
                     <RetryButton label="Resume now" job_id=Signal::derive(id) refresh=false
                         on_confirm=Callback::new(move |refresh| { retry.dispatch((id(), refresh)); }) />
                 </Show>

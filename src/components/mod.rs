@@ -14,6 +14,7 @@ pub mod current_user;
 pub mod demo_banner;
 pub mod format;
 pub mod hydration_marker;
+pub mod job_budget;
 pub mod job_header;
 pub mod job_list;
 pub mod new_job;

@@ -17,12 +17,35 @@ enum Mode {
     Single,
 }
 
-fn form_data(file: &File, target_type: &str, submitted_by: &str) -> FormData {
+fn form_data(file: &File, target_type: &str, submitted_by: &str, budget_usd: &str) -> FormData {
     let data = FormData::new().expect("FormData is available in browsers");
     let _ = data.append_with_blob_and_filename("file", file, &file.name());
     let _ = data.append_with_str("target_type", target_type);
     let _ = data.append_with_str("submitted_by", submitted_by);
+    let _ = data.append_with_str("budget_usd", budget_usd);
     data
+}
+
+/// The job's budget, typed once for either way of starting research.
+#[component]
+fn BudgetField(budget: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label class="block text-sm">
+            <span class="text-slate-700">"Budget cap in USD (optional)"</span>
+            <input
+                class="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5"
+                type="text"
+                inputmode="decimal"
+                placeholder="no cap"
+                data-testid="budget-cap"
+                prop:value=move || budget.get()
+                on:input=move |ev| budget.set(event_target_value(&ev))
+            />
+            <span class="mt-1 block text-xs text-slate-500">
+                "The job pauses before a company that could take it past the cap; raise it on the job page to go on."
+            </span>
+        </label>
+    }
 }
 
 #[component]
@@ -41,6 +64,7 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
     let dragging = RwSignal::new(false);
     let company = RwSignal::new(String::new());
     let website = RwSignal::new(String::new());
+    let budget = RwSignal::new(String::new());
 
     let preview = Action::new(|data: &SendWrapper<FormData>| {
         let data = data.clone();
@@ -59,9 +83,9 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
             }
         });
     });
-    let single = Action::new(|args: &(String, String, String, String)| {
-        let (name, site, kind, who) = args.clone();
-        start_single(name, Some(site), kind, who)
+    let single = Action::new(|args: &(String, String, String, String, String)| {
+        let (name, site, kind, who, cap) = args.clone();
+        start_single(name, Some(site), kind, who, Some(cap))
     });
 
     let choose = move |chosen: Option<File>| {
@@ -70,6 +94,7 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
             preview.dispatch(SendWrapper::new(form_data(
                 f,
                 &target_type.get_untracked(),
+                "",
                 "",
             )));
         }
@@ -181,10 +206,11 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
                         Some(Ok(summary)) => Some(view! {
                             <PreviewCard
                                 summary
+                                budget
                                 starting=start.pending().into()
                                 on_start=Callback::new(move |_| {
                                     if let Some(f) = file.get_untracked() {
-                                        start.dispatch(SendWrapper::new(form_data(&f, &target_type.get_untracked(), &submitted_by.get_untracked())));
+                                        start.dispatch(SendWrapper::new(form_data(&f, &target_type.get_untracked(), &submitted_by.get_untracked(), &budget.get_untracked())));
                                     }
                                 })
                                 on_cancel=Callback::new(move |_| {
@@ -206,7 +232,7 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
                         class="space-y-3"
                         on:submit=move |ev| {
                             ev.prevent_default();
-                            single.dispatch((company.get_untracked(), website.get_untracked(), target_type.get_untracked(), submitted_by.get_untracked()));
+                            single.dispatch((company.get_untracked(), website.get_untracked(), target_type.get_untracked(), submitted_by.get_untracked(), budget.get_untracked()));
                         }
                     >
                         <label class="block text-sm">
@@ -229,6 +255,7 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
                                 on:input=move |ev| website.set(event_target_value(&ev))
                             />
                         </label>
+                        <BudgetField budget />
                         <button
                             type="submit"
                             class="w-full rounded-md bg-emerald-600 px-3 py-2 text-sm font-semibold text-white hover:bg-emerald-700 disabled:opacity-50"
@@ -256,6 +283,7 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
 #[component]
 fn PreviewCard(
     summary: UploadPreview,
+    budget: RwSignal<String>,
     starting: Signal<bool>,
     on_start: Callback<()>,
     on_cancel: Callback<()>,
@@ -282,6 +310,7 @@ fn PreviewCard(
                 </div>
             })}
             <p class="mt-2 truncate text-xs text-slate-500">{summary.sample.join(", ")}</p>
+            <div class="mt-3"><BudgetField budget /></div>
             <div class="mt-3 flex gap-2">
                 <button
                     type="button"

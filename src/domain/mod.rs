@@ -2,6 +2,7 @@
 //! names and search queries, the evidence budget, job and company states.
 
 pub mod account;
+pub mod budget;
 pub mod cache;
 pub mod company_name;
 // CSV reading and writing happen on the server only (and keep `csv` out of the wasm).

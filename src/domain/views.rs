@@ -66,6 +66,20 @@ pub struct JobView {
     pub error_message: Option<String>,
     pub cancel_requested: bool,
     pub stalled: bool,
+    /// The most the job may spend (USD); none: no cap.
+    #[serde(default)]
+    pub budget_usd: Option<f64>,
+    /// A job an upstream outage paused resumes by itself then; a paused job
+    /// without it waits at its budget for a person to raise it.
+    #[serde(default)]
+    pub resume_at: Option<DateTime<Utc>>,
+}
+
+impl JobView {
+    /// Paused at its budget (not by an outage): raising the budget resumes it.
+    pub fn waits_for_budget(&self) -> bool {
+        self.status == JobStatus::Paused && self.resume_at.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

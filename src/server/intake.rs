@@ -70,6 +70,7 @@ pub fn upload_job(
             })
             .collect(),
         refresh_cache: false,
+        budget_usd: None,
     }
 }
 

@@ -44,9 +44,7 @@ mod server {
                     form.file_name = Some(file_name.unwrap_or_else(|| "upload.csv".into()));
                     form.bytes = bytes.to_vec();
                 }
-                "target_type" => form.target_type = Some(text()),
-                "submitted_by" => form.submitted_by = Some(text()),
-                _ => {}
+                other => form.set_field(other, text()),
             }
         }
         if form.file_name.is_none() {
@@ -127,12 +125,14 @@ pub async fn start_single(
     website: Option<String>,
     target_type: String,
     submitted_by: String,
+    #[server(default)] budget_usd: Option<String>,
 ) -> Result<JobView, AppError> {
     let request = server::SingleRequest {
         company_name,
         website,
         target_type: Some(target_type),
         submitted_by: Some(submitted_by),
+        budget_usd,
     };
     server::jobs::start_single(&server::state(), &server::actor()?, request).await
 }
@@ -146,6 +146,12 @@ pub async fn cancel_job(id: i32) -> Result<(), AppError> {
 #[server(prefix = "/fn", endpoint = "jobs/retry")]
 pub async fn retry_job(id: i32, refresh: bool) -> Result<u64, AppError> {
     server::jobs::retry(&server::state(), &server::actor()?, id, refresh).await
+}
+
+/// Sets (or, blank, removes) a job's budget; a job paused at its budget goes on.
+#[server(prefix = "/fn", endpoint = "jobs/budget")]
+pub async fn set_job_budget(id: i32, budget_usd: String) -> Result<JobView, AppError> {
+    server::jobs::set_budget(&server::state(), &server::actor()?, id, Some(&budget_usd)).await
 }
 
 #[server(prefix = "/fn", endpoint = "jobs/delete")]

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Backend, spawn_app};
 
-const ROUTES: [(&str, &str); 27] = [
+const ROUTES: [(&str, &str); 28] = [
     ("get", "/api/health"),
     ("post", "/api/jobs/upload"),
     ("post", "/api/jobs/single"),
@@ -30,6 +30,7 @@ const ROUTES: [(&str, &str); 27] = [
     ("delete", "/api/jobs/{id}/companies/{company_id}/tier"),
     ("get", "/api/review"),
     ("post", "/api/jobs/{id}/resume"),
+    ("put", "/api/jobs/{id}/budget"),
     ("get", "/api/cache"),
     ("get", "/api/cache/stats"),
     ("post", "/api/cache/clear"),

@@ -4,6 +4,7 @@
 mod accounts;
 mod binary;
 mod binary_accounts;
+mod budgets;
 mod cache;
 mod contract;
 mod cross_site;

@@ -41,6 +41,9 @@ pub struct CreateParams {
     pub job_type: Option<String>,
     pub company_name: Option<String>,
     pub website: Option<String>,
+    /// The most the job may spend, in US dollars (blank or absent: no cap).
+    /// It pauses before a company that could take it past the cap.
+    pub budget_usd: Option<String>,
 }
 
 impl CreateParams {
@@ -72,9 +75,7 @@ pub async fn read_multipart(
                 form.file_name = Some(file_name.unwrap_or_else(|| "upload.csv".into()));
                 form.bytes = bytes.to_vec();
             }
-            "submitted_by" => form.submitted_by = Some(text()),
-            "target_type" | "job_type" => form.target_type = Some(text()),
-            _ => {}
+            other => form.set_field(other, text()),
         }
     }
     Ok(())
@@ -92,6 +93,7 @@ pub async fn upload(
     let mut form = UploadForm {
         target_type: params.target(),
         submitted_by: params.submitted_by.clone(),
+        budget_usd: params.budget_usd.clone(),
         ..UploadForm::default()
     };
     read_multipart(multipart, state.config.max_upload_bytes, &mut form).await?;
@@ -110,6 +112,7 @@ pub async fn single(
         website: params.website.clone(),
         target_type: params.target(),
         submitted_by: params.submitted_by,
+        budget_usd: params.budget_usd,
     };
     Ok(Json(jobs::start_single(&state, &actor, request).await?))
 }
@@ -206,6 +209,27 @@ pub async fn resume(
     Ok(Json(
         json!({"message": "Job resumed", "job_id": id, "companies_queued": queued}),
     ))
+}
+
+/// The body of `PUT /api/jobs/{id}/budget`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct BudgetBody {
+    /// US dollars; null or absent removes the budget.
+    #[serde(default)]
+    pub budget_usd: Option<f64>,
+}
+
+/// PUT /api/jobs/{id}/budget: the most the job may spend. A job paused at its
+/// budget goes on when the new one leaves room for a company.
+#[utoipa::path(put, path = "/api/jobs/{id}/budget", tag = "jobs", params(("id" = i32, Path, description = "Job id")), request_body = BudgetBody, responses((status = 200, description = "The job with its new budget", body = JobView), (status = 400, description = "The budget is not a sum of dollars, or leaves no room for one more company", body = ErrorBody), (status = 403, description = "Not the job's owner or an admin", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody)))]
+pub async fn set_budget(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i32>,
+    json: Result<Json<BudgetBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<JobView>, AppError> {
+    let raw = super::review::body(json)?.budget_usd.map(|usd| usd.to_string());
+    Ok(Json(jobs::set_budget(&state, &actor, id, raw.as_deref()).await?))
 }
 
 /// DELETE /api/jobs/{id}

@@ -44,6 +44,7 @@ pub struct UploadForm {
         jobs::start,
         jobs::cancel,
         jobs::resume,
+        jobs::set_budget,
         jobs::delete,
         jobs::companies,
         jobs::company,

@@ -25,7 +25,8 @@ use crate::{
     server_fns::error::AppError,
 };
 
-fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
+/// A JSON body, or a 400 that says what is wrong with it.
+pub(super) fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
     json.map(|Json(value)| value)
         .map_err(|rejection| AppError::BadRequest(rejection.body_text()))
 }

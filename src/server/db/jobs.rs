@@ -35,6 +35,8 @@ pub struct NewJob {
     pub companies: Vec<NewCompany>,
     /// Research every company afresh and overwrite its cache entry.
     pub refresh_cache: bool,
+    /// The most the job may spend (USD); none: no cap.
+    pub budget_usd: Option<f64>,
 }
 
 /// Creates the job and its companies in one transaction.
@@ -50,6 +52,7 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
         status: Set(JobStatus::Pending.as_str().into()),
         cancel_requested: Set(false),
         refresh_cache: Set(new.refresh_cache),
+        budget_usd: Set(new.budget_usd),
         total_companies: Set(new.companies.len() as i32),
         completed_companies: Set(0),
         failed_companies: Set(0),

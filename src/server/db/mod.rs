@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 pub mod accounts;
+pub mod budgets;
 pub mod cache;
 pub mod cache_claims;
 pub mod claims;

@@ -66,6 +66,8 @@ pub fn job_view(job: &job::Model) -> JobView {
         cancel_requested: job.cancel_requested,
         stalled: running
             && last.is_some_and(|at| (Utc::now() - at).num_seconds() > STALL_AFTER_SECS),
+        budget_usd: job.budget_usd,
+        resume_at: job.resume_at,
     }
 }
 

@@ -167,6 +167,14 @@ impl Engine {
         &self.inner.settings
     }
 
+    /// The most one company can cost (what a job's budget must leave room for).
+    pub fn company_ceiling_usd(&self) -> f64 {
+        self.inner
+            .settings
+            .company_ceiling(self.inner.search.credits_per_search())
+            .usd()
+    }
+
     /// This instance's name in company claims, cache claims and the instances table.
     pub fn instance_id(&self) -> &str {
         &self.inner.instance_id

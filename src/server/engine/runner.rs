@@ -18,7 +18,9 @@ use tokio::{sync::Semaphore, task::JoinSet};
 use super::{Engine, company_task, held::ClaimGuard};
 use crate::{
     domain::job::{JobProgress, JobStatus, ProgressEvent},
+    domain::budget::cap_reached,
     server::db::{
+        budgets::{self, Claimed},
         claims::{self, ClaimedCompany},
         company_query,
         entities::job,
@@ -282,14 +284,35 @@ async fn claim_and_run_from(
         }
         if queue.is_empty() {
             let claimed_at = Instant::now();
-            let claimed = claims::claim_batch(
+            let claimed = match budgets::claim(
                 db,
                 job.id,
                 engine.instance_id(),
                 engine.inner.settings.lease,
                 BATCH,
+                engine.company_ceiling_usd(),
             )
-            .await?;
+            .await?
+            {
+                Claimed::Companies(claimed) => claimed,
+                Claimed::OverBudget { cap, spent } => {
+                    drop(slot);
+                    if tasks.is_empty() {
+                        // Nothing in flight will free room: the job waits for a person.
+                        let message = cap_reached(cap, spent, engine.company_ceiling_usd());
+                        if budgets::pause(db, job.id, &message).await? {
+                            tracing::info!(job_id = job.id, cap, spent, "job paused at its budget");
+                        }
+                        control.paused.store(true, Ordering::Relaxed);
+                        return Ok(());
+                    }
+                    // What the companies in flight do not spend of their share frees room.
+                    if let Some(joined) = tasks.join_next().await {
+                        log_task(job.id, joined);
+                    }
+                    continue;
+                }
+            };
             if claimed.is_empty() {
                 drop(slot);
                 if tasks.is_empty() {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::domain::evidence::Budget;
+use crate::domain::{budget::CompanyCeiling, evidence::Budget};
 
 /// Prices used for the cost estimate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,6 +55,27 @@ impl Default for OutagePolicy {
         Self {
             pause_after: 5,
             backoff: Duration::from_secs(60),
+        }
+    }
+}
+
+impl EngineSettings {
+    /// The most one company can cost with these settings: every search
+    /// attempt, each check asked twice, scoring asked twice, each call's
+    /// prompt at the evidence budget (three characters a token, instructions
+    /// included) and its answer at its token limit.
+    pub fn company_ceiling(&self, credits_per_search: f64) -> CompanyCeiling {
+        let attempts = self.max_search_attempts.max(1);
+        let checks = f64::from(attempts) * 2.0;
+        CompanyCeiling {
+            searches: attempts,
+            credits_per_search,
+            usd_per_credit: self.pricing.usd_per_credit,
+            prompt_tokens: checks * (self.validation_chars as f64 / 3.0 + 1_000.0)
+                + 2.0 * (self.budget.total_chars as f64 / 3.0 + 4_000.0),
+            completion_tokens: checks * 300.0 + 2.0 * 2_048.0,
+            usd_per_million_prompt_tokens: self.pricing.usd_per_million_prompt_tokens,
+            usd_per_million_completion_tokens: self.pricing.usd_per_million_completion_tokens,
         }
     }
 }

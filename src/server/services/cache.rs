@@ -151,6 +151,7 @@ pub async fn refresh(state: &AppState, actor: &Actor, id: i32) -> Result<CacheRe
                 website: entry.website.clone(),
             }],
             refresh_cache: true,
+            budget_usd: None,
         })
         .await?;
     audit(

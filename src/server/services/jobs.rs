@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::{audit, estimate, page_bounds, results::find_job, search_text};
 use crate::{
     domain::{
+        budget::usd,
         company_name::{CompanyName, NameError, website_host},
         job::JobStatus,
         table::CompanyQuery,
@@ -14,7 +15,7 @@ use crate::{
     server::{
         auth::Actor,
         db::{
-            company_query,
+            budgets, company_query,
             entities::job,
             job_runs,
             jobs::{self, NewCompany, NewJob},
@@ -33,6 +34,8 @@ pub struct SingleRequest {
     pub website: Option<String>,
     pub target_type: Option<String>,
     pub submitted_by: Option<String>,
+    /// The job's budget as typed (USD; blank: none).
+    pub budget_usd: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -70,6 +73,11 @@ pub fn target_type(state: &AppState, given: Option<&str>) -> Result<String, AppE
         )));
     }
     Ok(given.to_string())
+}
+
+/// A job's budget as typed: none when blank, else dollars above zero.
+pub fn budget_cap(raw: Option<&str>) -> Result<Option<f64>, AppError> {
+    crate::domain::budget::parse_cap(raw.unwrap_or_default()).map_err(AppError::BadRequest)
 }
 
 /// The submitter shown on the job: what was typed, else the account's name.
@@ -132,6 +140,7 @@ pub async fn start_single(
         original_filename: None,
         companies: vec![NewCompany { name, website }],
         refresh_cache: false,
+        budget_usd: budget_cap(request.budget_usd.as_deref())?,
     };
     submit(state, actor, new).await
 }
@@ -224,6 +233,11 @@ pub async fn resume(state: &AppState, actor: &Actor, id: i32) -> Result<u64, App
             job.status
         )));
     }
+    if job.resume_at.is_none() {
+        return Err(AppError::BadRequest(format!(
+            "Job {id} waits at its budget: raise the budget (PUT /api/jobs/{id}/budget) to go on."
+        )));
+    }
     let queued = state.engine.retry(id, false).await?;
     audit(
         state,
@@ -234,6 +248,47 @@ pub async fn resume(state: &AppState, actor: &Actor, id: i32) -> Result<u64, App
     )
     .await;
     Ok(queued)
+}
+
+/// Sets a job's budget (blank: none). A job paused at its budget goes on
+/// when the new one leaves room for a company; a budget that leaves no
+/// room is refused with the sum that would.
+pub async fn set_budget(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    raw: Option<&str>,
+) -> Result<JobView, AppError> {
+    let job = managed(state, actor, id, "change the budget of").await?;
+    let cap = budget_cap(raw)?;
+    let per_company = state.engine.company_ceiling_usd();
+    match budgets::set(&state.db, id, cap, per_company).await? {
+        Ok(resumed) => {
+            audit(
+                state,
+                actor,
+                "job.budget",
+                format!("job {id} ({})", job.name),
+                Some(cap.map_or_else(|| "no budget".into(), |c| format!("budget {}", usd(c)))),
+            )
+            .await;
+            if resumed {
+                state.engine.start(id);
+            }
+            state.engine.companies_changed(id, Vec::new()).await?;
+        }
+        Err((spent, cap)) => {
+            return Err(AppError::BadRequest(format!(
+                "A budget of {} leaves no room: {} is spent and one more company can cost up to {}. \
+                 Set at least {}, or remove the budget.",
+                usd(cap),
+                usd(spent),
+                usd(per_company),
+                usd(spent + per_company)
+            )));
+        }
+    }
+    Ok(job_view(&find_job(state, id).await?))
 }
 
 /// Runs the failed and unfinished companies again; `refresh` re-runs every

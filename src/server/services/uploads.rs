@@ -2,7 +2,7 @@
 
 use super::{
     estimate,
-    jobs::{submit, submitted_by, target_type},
+    jobs::{budget_cap, submit, submitted_by, target_type},
 };
 use crate::{
     domain::views::{JobView, UploadPreview},
@@ -21,6 +21,20 @@ pub struct UploadForm {
     pub bytes: Vec<u8>,
     pub target_type: Option<String>,
     pub submitted_by: Option<String>,
+    /// The job's budget as typed (USD; blank: none).
+    pub budget_usd: Option<String>,
+}
+
+impl UploadForm {
+    /// Takes one of the form's text fields (REST and the dashboard send the same ones).
+    pub fn set_field(&mut self, name: &str, text: String) {
+        match name {
+            "submitted_by" => self.submitted_by = Some(text),
+            "target_type" | "job_type" => self.target_type = Some(text),
+            "budget_usd" => self.budget_usd = Some(text),
+            _ => {}
+        }
+    }
 }
 
 fn read(
@@ -108,5 +122,6 @@ pub async fn start_upload(
         &submitted_by(actor, form.submitted_by.as_deref()),
     );
     new.owner_id = actor.user_id;
+    new.budget_usd = budget_cap(form.budget_usd.as_deref())?;
     submit(state, actor, new).await
 }

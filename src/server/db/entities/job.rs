@@ -48,6 +48,9 @@ pub struct Model {
     pub outage_pauses: i32,
     /// The v1 job it was imported from (`import-v1`).
     pub imported_from_v1: Option<i32>,
+    /// The most the job may spend (USD); it pauses before a company that could pass it.
+    #[sea_orm(column_type = "Double", nullable)]
+    pub budget_usd: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

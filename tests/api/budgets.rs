@@ -1,0 +1,138 @@
+//! Budgets: a job never spends past its cap (the fake upstream's counters
+//! say what was bought), pauses before a company that could pass it, and
+//! goes on when a person raises it; every door takes the cap and refuses a
+//! bad one with a message.
+
+use std::time::Duration;
+
+use reqwest::{
+    Method, StatusCode,
+    multipart::{Form, Part},
+};
+use territory_planner::{
+    domain::job::{JobStatus, USD_PER_TAVILY_CREDIT},
+    server::{db::jobs, fake_upstream::FakeConfig},
+};
+
+use crate::{
+    engine::{V1_SAMPLE, rows, wait_finished},
+    helpers::{TestApp, backends, spawn_app_with_fake},
+};
+
+async fn wait_status(app: &TestApp, job_id: i32, status: JobStatus) -> territory_planner::server::db::entities::job::Model {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let job = jobs::find(&app.state.db, job_id).await.unwrap().unwrap();
+        if job.status == status.as_str() {
+            return job;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "job {job_id} is {} ({:?})", job.status, job.error_message);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn upload_with_budget(app: &TestApp, names: &[&str], budget: &str) -> (StatusCode, serde_json::Value) {
+    let csv = format!("company_name\n{}\n", names.join("\n"));
+    let form = Form::new()
+        .part("file", Part::bytes(csv.into_bytes()).file_name("capped.csv"))
+        .text("budget_usd", budget.to_string());
+    let response = app
+        .client
+        .post(app.url("/api/jobs/upload"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_job_pauses_at_its_budget_without_spending_past_it_and_goes_on_when_it_is_raised() {
+    for backend in backends() {
+        let app = spawn_app_with_fake(backend, FakeConfig::default(), &[("SEARCH_CONCURRENCY", "4")]).await;
+        let fake = app.fake.as_ref().unwrap();
+        let per_company = app.state.engine.company_ceiling_usd();
+        let cap = per_company * 3.5;
+        let names = &V1_SAMPLE[..10];
+        let (status, job) = upload_with_budget(&app, names, &format!("{cap}")).await;
+        assert_eq!(status, StatusCode::OK, "{job}");
+        let job_id = job["id"].as_i64().unwrap() as i32;
+        assert!((job["budget_usd"].as_f64().unwrap() - cap).abs() < 1e-9);
+
+        let paused = wait_status(&app, job_id, JobStatus::Paused).await;
+        let message = paused.error_message.clone().unwrap();
+        assert!(message.starts_with("Paused at its budget:") && message.contains("Raise the budget"), "{message}");
+        assert!(paused.resume_at.is_none(), "it waits for a person, not for a back-off");
+        assert!(paused.cost_usd <= cap, "{backend:?}: spent {} of {cap}", paused.cost_usd);
+        let bought = fake.stats().total.searches as f64 * 2.0 * USD_PER_TAVILY_CREDIT;
+        assert!(bought <= cap, "the fake sold {bought} of searches against a cap of {cap}");
+        let done = rows(&app, job_id).await.iter().filter(|c| c.status == "completed").count();
+        assert!((3..names.len()).contains(&done), "{done} completed within the cap");
+        let searches = fake.stats().total.searches;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(fake.stats().total.searches, searches, "nothing is bought while paused");
+
+        // Resume now is for outages; a budget pause says what to do instead.
+        let (status, body) = app.call(Method::POST, &format!("/api/jobs/{job_id}/resume")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body.to_string().contains("raise the budget"), "{body}");
+
+        // A raise that still leaves no room is refused with the sum that would.
+        let response = app
+            .client
+            .put(app.url(&format!("/api/jobs/{job_id}/budget")))
+            .json(&serde_json::json!({"budget_usd": cap}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let refusal = response.text().await.unwrap();
+        assert!(refusal.contains("leaves no room") && refusal.contains("Set at least"), "{refusal}");
+
+        let response = app
+            .client
+            .put(app.url(&format!("/api/jobs/{job_id}/budget")))
+            .json(&serde_json::json!({"budget_usd": 100.0}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let job = wait_finished(&app, job_id, Duration::from_secs(30)).await;
+        assert_eq!(job.status, "completed", "{backend:?}");
+        assert_eq!(job.completed_companies, names.len() as i32);
+        assert_eq!(job.error_message, None);
+        for name in names {
+            assert_eq!(fake.calls_for(name).searches, 1, "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_door_takes_a_budget_and_refuses_one_that_is_not_dollars() {
+    let app = spawn_app_with_fake(crate::helpers::Backend::Sqlite, FakeConfig::default(), &[]).await;
+    let (status, body) = upload_with_budget(&app, &["Anthropic"], "ten dollars").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["detail"].as_str().unwrap().contains("is not a budget: give US dollars"), "{body}");
+    let (status, body) = app
+        .call(Method::POST, "/api/jobs/single?company_name=Anthropic&budget_usd=-1")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = app
+        .call(Method::POST, "/api/jobs/single?company_name=Anthropic&budget_usd=2.50")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["budget_usd"], 2.5);
+    let job_id = body["id"].as_i64().unwrap() as i32;
+    // A single lookup well within its cap runs to the end.
+    let job = wait_finished(&app, job_id, Duration::from_secs(30)).await;
+    assert_eq!(job.status, "completed");
+    let response = app
+        .client
+        .put(app.url(&format!("/api/jobs/{job_id}/budget")))
+        .json(&serde_json::json!({"budget_usd": "lots"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
