@@ -8,7 +8,8 @@ use crate::{domain::views::JobView, server_fns::jobs::SetJobBudget};
 
 /// "Budget: $0.50" beside the cost, while the job has one.
 pub fn budget_line(job: &JobView) -> Option<String> {
-    job.budget_usd.map(|cap| format!("{} of {}", usd(job.total_cost_usd), usd(cap)))
+    job.budget_usd
+        .map(|cap| format!("{} of {}", usd(job.total_cost_usd), usd(cap)))
 }
 
 /// The form to raise the budget, a chunk of its own (`#[lazy]`): most job

@@ -17,6 +17,7 @@ pub mod hydration_marker;
 pub mod job_budget;
 pub mod job_header;
 pub mod job_list;
+pub mod month_spend;
 pub mod new_job;
 pub mod page_header;
 pub mod pager;

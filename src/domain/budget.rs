@@ -2,6 +2,85 @@
 //! worst, so a job pauses before a company that could take it past its cap
 //! rather than after.
 
+use serde::{Deserialize, Serialize};
+
+/// Whose monthly budget: the whole deployment's, or the signed-in account's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetScope {
+    Team,
+    You,
+}
+
+/// A monthly budget and what this calendar month (UTC) has used of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MonthBudget {
+    pub scope: BudgetScope,
+    pub budget_usd: f64,
+    /// Spent by jobs started this month.
+    pub spent_usd: f64,
+    /// What unfinished jobs may still spend within their own budgets.
+    pub set_aside_usd: f64,
+}
+
+impl MonthBudget {
+    pub fn available(&self) -> f64 {
+        (self.budget_usd - self.spent_usd - self.set_aside_usd).max(0.0)
+    }
+
+    fn whose(&self) -> &'static str {
+        match self.scope {
+            BudgetScope::Team => "the team's",
+            BudgetScope::You => "your",
+        }
+    }
+
+    /// "$1.20 of $50.00 this month (team)", for the dashboard.
+    pub fn summary(&self) -> String {
+        let mut text = format!(
+            "{} of {} spent this month ({})",
+            usd(self.spent_usd),
+            usd(self.budget_usd),
+            match self.scope {
+                BudgetScope::Team => "team",
+                BudgetScope::You => "you",
+            }
+        );
+        if self.set_aside_usd > 0.0 {
+            text.push_str(&format!(
+                ", {} set aside for running jobs",
+                usd(self.set_aside_usd)
+            ));
+        }
+        text
+    }
+
+    /// Why an action estimated at `estimate` may not start, with the numbers.
+    pub fn refusal(&self, what: &str, estimate: f64) -> String {
+        format!(
+            "{what} is estimated at {}, and {} monthly budget has {} left ({} spent and {} set aside for running jobs, of {}). \
+             Start fewer companies, or ask an admin to raise the budget.",
+            usd(estimate),
+            self.whose(),
+            usd(self.available()),
+            usd(self.spent_usd),
+            usd(self.set_aside_usd),
+            usd(self.budget_usd)
+        )
+    }
+}
+
+/// The budget a job gets under monthly budgets: what was asked (if
+/// anything), never more than what the months have left, and without an
+/// explicit cap twice the estimate (at least one company's worst case more),
+/// so one job does not set aside a whole month.
+pub fn job_cap(asked: Option<f64>, available: f64, estimate: f64, per_company: f64) -> f64 {
+    let headroom = (estimate * 2.0).max(estimate + per_company);
+    asked.unwrap_or(headroom).min(available)
+}
+
 /// The prices and limits that bound one company's cost.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CompanyCeiling {
@@ -117,6 +196,35 @@ mod tests {
             let error = parse_cap(bad).unwrap_err();
             assert!(error.contains("US dollars"), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn a_job_under_monthly_budgets_is_capped_by_what_is_left() {
+        assert_eq!(job_cap(Some(5.0), 3.0, 1.0, 0.05), 3.0);
+        assert_eq!(job_cap(Some(0.5), 3.0, 1.0, 0.05), 0.5);
+        assert_eq!(job_cap(None, 30.0, 1.0, 0.05), 2.0);
+        assert_eq!(job_cap(None, 30.0, 0.01, 0.05), 0.060000000000000005);
+        assert_eq!(job_cap(None, 1.5, 1.0, 0.05), 1.5);
+    }
+
+    #[test]
+    fn a_refusal_gives_every_number() {
+        let month = MonthBudget {
+            scope: BudgetScope::Team,
+            budget_usd: 10.0,
+            spent_usd: 8.5,
+            set_aside_usd: 1.0,
+        };
+        assert_eq!(month.available(), 0.5);
+        assert_eq!(
+            month.refusal("This job", 2.0),
+            "This job is estimated at $2.00, and the team's monthly budget has $0.500 left ($8.50 spent and $1.00 set aside for running jobs, of $10.00). \
+             Start fewer companies, or ask an admin to raise the budget."
+        );
+        assert_eq!(
+            month.summary(),
+            "$8.50 of $10.00 spent this month (team), $1.00 set aside for running jobs"
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{job_list::JobList, new_job::NewJob, page_header::PageHeader},
+    components::{
+        job_list::JobList, month_spend::MonthSpend, new_job::NewJob, page_header::PageHeader,
+    },
     server_fns::jobs::target_types,
 };
 
@@ -13,6 +15,7 @@ pub fn DashboardPage() -> impl IntoView {
             title="Dashboard"
             subtitle="Upload a CSV of prospect companies, watch them get researched live, and leave with a ranked list."
         />
+        <MonthSpend />
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
             {move || types.get().map(|result| match result {
                 Ok(types) => view! {

@@ -26,6 +26,9 @@ pub enum AppError {
     /// The request body is larger than the limit.
     #[error("{0}")]
     TooLarge(String),
+    /// Spending this would pass a budget; the message gives the numbers.
+    #[error("{0}")]
+    PaymentRequired(String),
     /// Too many attempts; the message says how long to wait.
     #[error("{0}")]
     TooManyRequests(String),

@@ -57,6 +57,13 @@ pub async fn get_settings() -> Result<SettingsSummary, AppError> {
     crate::server::services::settings::summary(&state(), &actor()?)
 }
 
+/// The monthly budgets that apply to the signed-in account, with this month's use.
+#[server(prefix = "/fn", endpoint = "spend")]
+pub async fn month_budgets() -> Result<Vec<crate::domain::budget::MonthBudget>, AppError> {
+    use crate::server_fns::request::{actor, state};
+    crate::server::services::spend::month_budgets(&state(), &actor()?).await
+}
+
 /// Whether research runs on the built-in sample data (no keys configured).
 #[server(prefix = "/fn", endpoint = "demo_mode")]
 pub async fn demo_mode() -> Result<bool, AppError> {

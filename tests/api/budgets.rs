@@ -19,22 +19,38 @@ use crate::{
     helpers::{TestApp, backends, spawn_app_with_fake},
 };
 
-async fn wait_status(app: &TestApp, job_id: i32, status: JobStatus) -> territory_planner::server::db::entities::job::Model {
+async fn wait_status(
+    app: &TestApp,
+    job_id: i32,
+    status: JobStatus,
+) -> territory_planner::server::db::entities::job::Model {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let job = jobs::find(&app.state.db, job_id).await.unwrap().unwrap();
         if job.status == status.as_str() {
             return job;
         }
-        assert!(tokio::time::Instant::now() < deadline, "job {job_id} is {} ({:?})", job.status, job.error_message);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "job {job_id} is {} ({:?})",
+            job.status,
+            job.error_message
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
-async fn upload_with_budget(app: &TestApp, names: &[&str], budget: &str) -> (StatusCode, serde_json::Value) {
+async fn upload_with_budget(
+    app: &TestApp,
+    names: &[&str],
+    budget: &str,
+) -> (StatusCode, serde_json::Value) {
     let csv = format!("company_name\n{}\n", names.join("\n"));
     let form = Form::new()
-        .part("file", Part::bytes(csv.into_bytes()).file_name("capped.csv"))
+        .part(
+            "file",
+            Part::bytes(csv.into_bytes()).file_name("capped.csv"),
+        )
         .text("budget_usd", budget.to_string());
     let response = app
         .client
@@ -50,7 +66,12 @@ async fn upload_with_budget(app: &TestApp, names: &[&str], budget: &str) -> (Sta
 #[tokio::test]
 async fn a_job_pauses_at_its_budget_without_spending_past_it_and_goes_on_when_it_is_raised() {
     for backend in backends() {
-        let app = spawn_app_with_fake(backend, FakeConfig::default(), &[("SEARCH_CONCURRENCY", "4")]).await;
+        let app = spawn_app_with_fake(
+            backend,
+            FakeConfig::default(),
+            &[("SEARCH_CONCURRENCY", "4")],
+        )
+        .await;
         let fake = app.fake.as_ref().unwrap();
         let per_company = app.state.engine.company_ceiling_usd();
         let cap = per_company * 3.5;
@@ -62,19 +83,45 @@ async fn a_job_pauses_at_its_budget_without_spending_past_it_and_goes_on_when_it
 
         let paused = wait_status(&app, job_id, JobStatus::Paused).await;
         let message = paused.error_message.clone().unwrap();
-        assert!(message.starts_with("Paused at its budget:") && message.contains("Raise the budget"), "{message}");
-        assert!(paused.resume_at.is_none(), "it waits for a person, not for a back-off");
-        assert!(paused.cost_usd <= cap, "{backend:?}: spent {} of {cap}", paused.cost_usd);
+        assert!(
+            message.starts_with("Paused at its budget:") && message.contains("Raise the budget"),
+            "{message}"
+        );
+        assert!(
+            paused.resume_at.is_none(),
+            "it waits for a person, not for a back-off"
+        );
+        assert!(
+            paused.cost_usd <= cap,
+            "{backend:?}: spent {} of {cap}",
+            paused.cost_usd
+        );
         let bought = fake.stats().total.searches as f64 * 2.0 * USD_PER_TAVILY_CREDIT;
-        assert!(bought <= cap, "the fake sold {bought} of searches against a cap of {cap}");
-        let done = rows(&app, job_id).await.iter().filter(|c| c.status == "completed").count();
-        assert!((3..names.len()).contains(&done), "{done} completed within the cap");
+        assert!(
+            bought <= cap,
+            "the fake sold {bought} of searches against a cap of {cap}"
+        );
+        let done = rows(&app, job_id)
+            .await
+            .iter()
+            .filter(|c| c.status == "completed")
+            .count();
+        assert!(
+            (3..names.len()).contains(&done),
+            "{done} completed within the cap"
+        );
         let searches = fake.stats().total.searches;
         tokio::time::sleep(Duration::from_millis(500)).await;
-        assert_eq!(fake.stats().total.searches, searches, "nothing is bought while paused");
+        assert_eq!(
+            fake.stats().total.searches,
+            searches,
+            "nothing is bought while paused"
+        );
 
         // Resume now is for outages; a budget pause says what to do instead.
-        let (status, body) = app.call(Method::POST, &format!("/api/jobs/{job_id}/resume")).await;
+        let (status, body) = app
+            .call(Method::POST, &format!("/api/jobs/{job_id}/resume"))
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(body.to_string().contains("raise the budget"), "{body}");
 
@@ -88,7 +135,10 @@ async fn a_job_pauses_at_its_budget_without_spending_past_it_and_goes_on_when_it
             .unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         let refusal = response.text().await.unwrap();
-        assert!(refusal.contains("leaves no room") && refusal.contains("Set at least"), "{refusal}");
+        assert!(
+            refusal.contains("leaves no room") && refusal.contains("Set at least"),
+            "{refusal}"
+        );
 
         let response = app
             .client
@@ -110,16 +160,29 @@ async fn a_job_pauses_at_its_budget_without_spending_past_it_and_goes_on_when_it
 
 #[tokio::test]
 async fn every_door_takes_a_budget_and_refuses_one_that_is_not_dollars() {
-    let app = spawn_app_with_fake(crate::helpers::Backend::Sqlite, FakeConfig::default(), &[]).await;
+    let app =
+        spawn_app_with_fake(crate::helpers::Backend::Sqlite, FakeConfig::default(), &[]).await;
     let (status, body) = upload_with_budget(&app, &["Anthropic"], "ten dollars").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["detail"].as_str().unwrap().contains("is not a budget: give US dollars"), "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is not a budget: give US dollars"),
+        "{body}"
+    );
     let (status, body) = app
-        .call(Method::POST, "/api/jobs/single?company_name=Anthropic&budget_usd=-1")
+        .call(
+            Method::POST,
+            "/api/jobs/single?company_name=Anthropic&budget_usd=-1",
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, body) = app
-        .call(Method::POST, "/api/jobs/single?company_name=Anthropic&budget_usd=2.50")
+        .call(
+            Method::POST,
+            "/api/jobs/single?company_name=Anthropic&budget_usd=2.50",
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["budget_usd"], 2.5);
@@ -135,4 +198,65 @@ async fn every_door_takes_a_budget_and_refuses_one_that_is_not_dollars() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn an_action_that_would_pass_a_monthly_budget_is_refused_with_402_and_the_numbers() {
+    for backend in backends() {
+        let app = spawn_app_with_fake(
+            backend,
+            FakeConfig::default(),
+            &[
+                ("MONTHLY_BUDGET_USD", "0.08"),
+                ("MONTHLY_BUDGET_PER_USER_USD", "5"),
+            ],
+        )
+        .await;
+        let fake = app.fake.as_ref().unwrap();
+        let (status, job) = app
+            .call(Method::POST, "/api/jobs/single?company_name=Anthropic")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{job}");
+        let cap = job["budget_usd"]
+            .as_f64()
+            .expect("a job under a monthly budget gets one");
+        assert!(cap <= 0.08, "{cap}");
+        let job_id = job["id"].as_i64().unwrap() as i32;
+        wait_finished(&app, job_id, Duration::from_secs(30)).await;
+
+        let (status, months) = app.call(Method::GET, "/api/spend").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(months[0]["scope"], "team", "{months}");
+        assert_eq!(months[1]["scope"], "you", "{months}");
+        let spent = months[0]["spent_usd"].as_f64().unwrap();
+        assert!(spent > 0.0 && spent <= cap, "{months}");
+
+        let searches = fake.stats().total.searches;
+        let (status, body) = upload_with_budget(&app, &V1_SAMPLE, "").await;
+        assert_eq!(status, StatusCode::PAYMENT_REQUIRED, "{backend:?}: {body}");
+        let detail = body["detail"].as_str().unwrap();
+        assert!(
+            detail.starts_with("This job is estimated at $")
+                && detail.contains("the team's monthly budget has $")
+                && detail.contains("of $0.080"),
+            "{detail}"
+        );
+        assert_eq!(fake.stats().total.searches, searches, "nothing was bought");
+
+        // A fresh re-run is priced and admitted the same way.
+        let response = app
+            .client
+            .post(app.url(&format!("/api/jobs/{job_id}/start?refresh=true")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "it fits in what is left");
+        let job = wait_finished(&app, job_id, Duration::from_secs(30)).await;
+        let grown = job.budget_usd.unwrap();
+        assert!(
+            grown > cap,
+            "the job's budget grew by what the re-run may spend: {grown}"
+        );
+        assert!(grown <= 0.08 + 1e-9, "{grown}");
+    }
 }

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Backend, spawn_app};
 
-const ROUTES: [(&str, &str); 28] = [
+const ROUTES: [(&str, &str); 29] = [
     ("get", "/api/health"),
     ("post", "/api/jobs/upload"),
     ("post", "/api/jobs/single"),
@@ -31,6 +31,7 @@ const ROUTES: [(&str, &str); 28] = [
     ("get", "/api/review"),
     ("post", "/api/jobs/{id}/resume"),
     ("put", "/api/jobs/{id}/budget"),
+    ("get", "/api/spend"),
     ("get", "/api/cache"),
     ("get", "/api/cache/stats"),
     ("post", "/api/cache/clear"),

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::openapi::{ErrorBody, UploadForm as UploadSchema};
 use crate::{
     domain::{
+        budget::MonthBudget,
         table::{CompanyPage, CompanyQuery},
         views::{CompanyView, JobDetail, JobPage, JobView},
     },
@@ -228,8 +229,23 @@ pub async fn set_budget(
     Path(id): Path<i32>,
     json: Result<Json<BudgetBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<JobView>, AppError> {
-    let raw = super::review::body(json)?.budget_usd.map(|usd| usd.to_string());
-    Ok(Json(jobs::set_budget(&state, &actor, id, raw.as_deref()).await?))
+    let raw = super::review::body(json)?
+        .budget_usd
+        .map(|usd| usd.to_string());
+    Ok(Json(
+        jobs::set_budget(&state, &actor, id, raw.as_deref()).await?,
+    ))
+}
+
+/// GET /api/spend: the monthly budgets that apply to the caller, with this month's use.
+#[utoipa::path(get, path = "/api/spend", tag = "jobs", responses((status = 200, description = "Each monthly budget (team, you) with what was spent and set aside this month; empty without budgets", body = Vec<MonthBudget>), (status = 401, description = "Not signed in", body = ErrorBody)))]
+pub async fn spend(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> Result<Json<Vec<MonthBudget>>, AppError> {
+    Ok(Json(
+        crate::server::services::spend::month_budgets(&state, &actor).await?,
+    ))
 }
 
 /// DELETE /api/jobs/{id}

@@ -33,6 +33,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/jobs/{id}/cancel", post(jobs::cancel))
         .route("/api/jobs/{id}/resume", post(jobs::resume))
         .route("/api/jobs/{id}/budget", put(jobs::set_budget))
+        .route("/api/spend", get(jobs::spend))
         .route("/api/jobs/{id}/companies", get(jobs::companies))
         .route("/api/jobs/{id}/companies/{company_id}", get(jobs::company))
         .route("/api/jobs/{id}/export", get(jobs::export))

@@ -45,6 +45,7 @@ pub struct UploadForm {
         jobs::cancel,
         jobs::resume,
         jobs::set_budget,
+        jobs::spend,
         jobs::delete,
         jobs::companies,
         jobs::company,

@@ -63,6 +63,10 @@ pub struct Config {
     pub llm_usd_per_million_completion_tokens: f64,
     pub max_upload_bytes: usize,
     pub max_companies_per_job: usize,
+    /// The most the whole deployment may spend in a calendar month (UTC), if capped.
+    pub monthly_budget_usd: Option<f64>,
+    /// The most each account may spend in a calendar month, if capped.
+    pub monthly_budget_per_user_usd: Option<f64>,
     pub security: SecuritySettings,
 }
 
@@ -132,6 +136,10 @@ fn flag(value: &str) -> Result<bool, String> {
         "0" | "false" | "no" | "off" => Ok(false),
         _ => Err(format!("must be true or false, got {value:?}")),
     }
+}
+
+fn budget(value: &str) -> Result<Option<f64>, String> {
+    crate::domain::budget::parse_cap(value)
 }
 
 fn seconds(value: &str) -> Result<Duration, String> {
@@ -363,6 +371,13 @@ impl Config {
                 &[],
                 5_000,
                 positive_count,
+            )?,
+            monthly_budget_usd: vars.parse("MONTHLY_BUDGET_USD", &[], None, budget)?,
+            monthly_budget_per_user_usd: vars.parse(
+                "MONTHLY_BUDGET_PER_USER_USD",
+                &[],
+                None,
+                budget,
             )?,
             security: SecuritySettings::read(&vars)?,
         };

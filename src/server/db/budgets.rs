@@ -24,7 +24,10 @@ use crate::domain::{
 pub enum Claimed {
     Companies(Vec<ClaimedCompany>),
     /// No company fits in what is left of the job's budget.
-    OverBudget { cap: f64, spent: f64 },
+    OverBudget {
+        cap: f64,
+        spent: f64,
+    },
 }
 
 #[derive(FromQueryResult)]
@@ -41,12 +44,12 @@ async fn used(db: &impl sea_orm::ConnectionTrait, job_id: i32) -> Result<(f64, u
         .column_as(sum_of(C::CostUsd, 0.0), "spent")
         .column_as(
             sum_if(
-                Expr::col(C::LeaseUntil).is_not_null().and(
-                    Expr::col(C::Status).is_in([
+                Expr::col(C::LeaseUntil)
+                    .is_not_null()
+                    .and(Expr::col(C::Status).is_in([
                         CompanyStatus::Pending.as_str(),
                         CompanyStatus::Researching.as_str(),
-                    ]),
-                ),
+                    ])),
             ),
             "in_flight",
         )
@@ -89,12 +92,66 @@ pub async fn claim(
     let (spent, in_flight) = used(&txn, job_id).await?;
     let fit = companies_that_fit(cap, spent + in_flight as f64 * per_company, per_company);
     if fit == 0 {
+        // Only a company waiting to start can be over the budget.
+        let waiting = claims::has_unheld_work(&txn, job_id).await?;
         txn.commit().await?;
-        return Ok(Claimed::OverBudget { cap, spent });
+        return Ok(if waiting {
+            Claimed::OverBudget { cap, spent }
+        } else {
+            Claimed::Companies(Vec::new())
+        });
     }
     let claimed = claims::claim_batch(&txn, job_id, instance, lease, Ord::min(fit, limit)).await?;
     txn.commit().await?;
     Ok(Claimed::Companies(claimed))
+}
+
+/// A month's spend: what jobs started since `since` spent, and what the
+/// unfinished ones among them may still spend (their budgets' remainders).
+#[derive(Debug, Clone, Copy, Default, PartialEq, FromQueryResult)]
+pub struct MonthSpend {
+    pub spent: f64,
+    pub set_aside: f64,
+}
+
+pub async fn month(
+    db: &impl sea_orm::ConnectionTrait,
+    since: chrono::DateTime<Utc>,
+    owner: Option<i32>,
+) -> Result<MonthSpend, DbErr> {
+    use job::Column as J;
+    let unfinished = Expr::col(J::Status)
+        .is_in([
+            JobStatus::Pending.as_str(),
+            JobStatus::Running.as_str(),
+            JobStatus::Paused.as_str(),
+        ])
+        .and(Expr::col(J::BudgetUsd).gt(Expr::col(J::CostUsd)));
+    let remainder: Expr = Expr::case(
+        unfinished,
+        Expr::col(J::BudgetUsd).sub(Expr::col(J::CostUsd)),
+    )
+    .finally(0.0)
+    .into();
+    let mut query = job::Entity::find()
+        .select_only()
+        .column_as(sum_of(J::CostUsd, 0.0), "spent")
+        .column_as(
+            Expr::from(sea_orm::sea_query::Func::coalesce([
+                Expr::from(sea_orm::sea_query::Func::sum(remainder)),
+                Expr::val(0.0),
+            ])),
+            "set_aside",
+        )
+        .filter(J::CreatedAt.gte(since));
+    if let Some(owner) = owner {
+        query = query.filter(J::OwnerId.eq(owner));
+    }
+    Ok(query
+        .into_model::<MonthSpend>()
+        .one(db)
+        .await?
+        .unwrap_or_default())
 }
 
 /// Pauses a running job at its budget, with the message for the user (no
@@ -145,7 +202,10 @@ pub async fn set(
     }
     // Paused at its budget (an outage pause has a resume time): it goes on.
     let resumed = job::Entity::update_many()
-        .col_expr(job::Column::Status, Expr::value(JobStatus::Pending.as_str()))
+        .col_expr(
+            job::Column::Status,
+            Expr::value(JobStatus::Pending.as_str()),
+        )
         .col_expr(
             job::Column::ErrorMessage,
             Expr::value(Option::<String>::None),

@@ -17,8 +17,8 @@ use tokio::{sync::Semaphore, task::JoinSet};
 
 use super::{Engine, company_task, held::ClaimGuard};
 use crate::{
-    domain::job::{JobProgress, JobStatus, ProgressEvent},
     domain::budget::cap_reached,
+    domain::job::{JobProgress, JobStatus, ProgressEvent},
     server::db::{
         budgets::{self, Claimed},
         claims::{self, ClaimedCompany},

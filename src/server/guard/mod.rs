@@ -136,6 +136,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+        AppError::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
         AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{audit, estimate, page_bounds, results::find_job, search_text};
+use super::{audit, estimate, page_bounds, results::find_job, search_text, spend};
 use crate::{
     domain::{
         budget::usd,
@@ -105,9 +105,23 @@ pub fn website(raw: Option<&str>) -> Result<Option<String>, AppError> {
 pub(super) async fn submit(
     state: &AppState,
     actor: &Actor,
-    new: NewJob,
+    mut new: NewJob,
 ) -> Result<JobView, AppError> {
     let companies = new.companies.len();
+    if spend::has_monthly_budgets(state) {
+        // Priced as the preview priced it: what the research cache cannot serve is searched.
+        let cached = estimate::cached(
+            state,
+            &new.target_type,
+            new.companies
+                .iter()
+                .map(|c| (c.name.as_str(), c.website.as_deref())),
+            new.refresh_cache,
+        )
+        .await?;
+        let price = estimate::estimate(state, companies, companies - cached);
+        new.budget_usd = spend::admit(state, actor, "This job", price.usd, new.budget_usd).await?;
+    }
     let job = state.engine.submit(new).await?;
     audit(
         state,
@@ -300,6 +314,16 @@ pub async fn retry(
     refresh: bool,
 ) -> Result<u64, AppError> {
     let job = managed(state, actor, id, if refresh { "re-run" } else { "retry" }).await?;
+    if spend::has_monthly_budgets(state) {
+        // Priced and admitted like a new job; the job's budget grows by what it may spend now.
+        let plan = retry_plan(state, actor, id, refresh).await?;
+        let what = if refresh { "This re-run" } else { "This retry" };
+        if let Some(extra) = spend::admit(state, actor, what, plan.estimate.usd, None).await? {
+            let per_company = state.engine.company_ceiling_usd();
+            // Room for at least one company is what `admit` just checked.
+            let _ = budgets::set(&state.db, id, Some(job.cost_usd + extra), per_company).await?;
+        }
+    }
     let queued = state.engine.retry(id, refresh).await?;
     let action = if refresh { "job.refresh" } else { "job.retry" };
     audit(

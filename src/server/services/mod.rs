@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod results;
 pub mod review;
 pub mod settings;
+pub mod spend;
 pub mod team;
 pub mod uploads;
 
