@@ -5,7 +5,7 @@ use std::{process::Command, time::Duration};
 use crate::helpers::{LoggedServer, server_command};
 
 /// Starts the binary with `env`; it must stop with exit code 2 and one line, returned.
-fn start_up_error(env: &[(&str, &str)]) -> String {
+pub fn start_up_error(env: &[(&str, &str)]) -> String {
     let output = server_command()
         .envs(env.iter().copied())
         .output()

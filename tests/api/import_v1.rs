@@ -318,21 +318,13 @@ async fn the_server_refuses_a_v1_database_before_writing_to_it_and_names_the_imp
     let v1_path = dir.path().join("territory_planner.db");
     build_v1_file(&v1_path).await;
     let before = std::fs::read(&v1_path).unwrap();
-    let output = server_command()
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", v1_path.display()),
-        )
-        .output()
-        .expect("binary runs");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{stderr}");
+    let line = crate::binary::start_up_error(&[(
+        "DATABASE_URL",
+        &format!("sqlite://{}?mode=rwc", v1_path.display()),
+    )]);
     assert!(
-        lines[0].contains("a database v1 wrote")
-            && lines[0].contains("territory_planner import-v1"),
-        "{stderr}"
+        line.contains("a database v1 wrote") && line.contains("territory_planner import-v1"),
+        "{line}"
     );
     assert_eq!(
         std::fs::read(&v1_path).unwrap(),

@@ -201,17 +201,7 @@ pub async fn set(
         return Ok(Err((spent, cap)));
     }
     // Paused at its budget (an outage pause has a resume time): it goes on.
-    let resumed = job::Entity::update_many()
-        .col_expr(
-            job::Column::Status,
-            Expr::value(JobStatus::Pending.as_str()),
-        )
-        .col_expr(
-            job::Column::ErrorMessage,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(job::Column::Id.eq(job_id))
-        .filter(job::Column::Status.eq(JobStatus::Paused.as_str()))
+    let resumed = super::outages::unpause(job_id)
         .filter(job::Column::ResumeAt.is_null())
         .exec(&txn)
         .await?

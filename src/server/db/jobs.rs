@@ -39,21 +39,12 @@ pub struct NewJob {
     pub budget_usd: Option<f64>,
 }
 
-/// Creates the job and its companies in one transaction.
-pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Model, DbErr> {
-    let txn = db.begin().await?;
-    let now = Utc::now();
-    let created = job::ActiveModel {
-        name: Set(new.name),
-        target_type: Set(new.target_type),
-        submitted_by: Set(new.submitted_by),
-        owner_id: Set(new.owner_id),
-        original_filename: Set(new.original_filename),
-        status: Set(JobStatus::Pending.as_str().into()),
+/// A new job's row with every counter and sum at zero ([`refresh_totals`]
+/// brings them up to date from its companies).
+pub fn zero_totals() -> job::ActiveModel {
+    job::ActiveModel {
         cancel_requested: Set(false),
-        refresh_cache: Set(new.refresh_cache),
-        budget_usd: Set(new.budget_usd),
-        total_companies: Set(new.companies.len() as i32),
+        refresh_cache: Set(false),
         completed_companies: Set(0),
         failed_companies: Set(0),
         cancelled_companies: Set(0),
@@ -69,8 +60,27 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
         cost_usd: Set(0.0),
         credits_saved: Set(0.0),
         seconds_saved: Set(0.0),
-        created_at: Set(now),
         ..Default::default()
+    }
+}
+
+/// Creates the job and its companies in one transaction.
+pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Model, DbErr> {
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let created = job::ActiveModel {
+        name: Set(new.name),
+        target_type: Set(new.target_type),
+        submitted_by: Set(new.submitted_by),
+        owner_id: Set(new.owner_id),
+        original_filename: Set(new.original_filename),
+        status: Set(JobStatus::Pending.as_str().into()),
+        cancel_requested: Set(false),
+        refresh_cache: Set(new.refresh_cache),
+        budget_usd: Set(new.budget_usd),
+        total_companies: Set(new.companies.len() as i32),
+        created_at: Set(now),
+        ..zero_totals()
     }
     .insert(&txn)
     .await?;

@@ -74,17 +74,9 @@ pub async fn due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<i3
         .await
 }
 
-/// Resumes a paused job (only once its back-off is over, with `due_only`):
-/// it is pending again and its companies that failed for a reason a retry
-/// may fix are queued again, keeping the research they paid for. Returns the
-/// companies queued again, if this call resumed it.
-pub async fn resume(
-    db: &DatabaseConnection,
-    job_id: i32,
-    due_only: bool,
-) -> Result<Option<u64>, DbErr> {
-    let tx = db.begin().await?;
-    let mut update = job::Entity::update_many()
+/// A paused job back to pending, without its pause message and resume time.
+pub(super) fn unpause(job_id: i32) -> sea_orm::UpdateMany<job::Entity> {
+    job::Entity::update_many()
         .col_expr(
             job::Column::Status,
             Expr::value(JobStatus::Pending.as_str()),
@@ -98,7 +90,20 @@ pub async fn resume(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(job::Column::Id.eq(job_id))
-        .filter(job::Column::Status.eq(JobStatus::Paused.as_str()));
+        .filter(job::Column::Status.eq(JobStatus::Paused.as_str()))
+}
+
+/// Resumes a paused job (only once its back-off is over, with `due_only`):
+/// it is pending again and its companies that failed for a reason a retry
+/// may fix are queued again, keeping the research they paid for. Returns the
+/// companies queued again, if this call resumed it.
+pub async fn resume(
+    db: &DatabaseConnection,
+    job_id: i32,
+    due_only: bool,
+) -> Result<Option<u64>, DbErr> {
+    let tx = db.begin().await?;
+    let mut update = unpause(job_id);
     if due_only {
         update = update.filter(job::Column::ResumeAt.lte(Utc::now()));
     }

@@ -85,31 +85,14 @@ pub async fn job(
         owner_id: Set(None),
         original_filename: Set(v1.original_filename.clone()),
         status: Set(status.as_str().into()),
-        cancel_requested: Set(false),
-        refresh_cache: Set(false),
         total_companies: Set(companies.len() as i32),
-        completed_companies: Set(0),
-        failed_companies: Set(0),
-        cancelled_companies: Set(0),
-        skipped_companies: Set(0),
-        review_companies: Set(0),
-        cache_hits: Set(0),
-        cache_misses: Set(0),
-        tavily_credits: Set(0.0),
-        validation_prompt_tokens: Set(0),
-        validation_completion_tokens: Set(0),
-        scoring_prompt_tokens: Set(0),
-        scoring_completion_tokens: Set(0),
-        cost_usd: Set(0.0),
-        credits_saved: Set(0.0),
-        seconds_saved: Set(0.0),
         error_message: Set(message),
         created_at: Set(created_at),
         started_at: Set(v1.started_at),
         last_activity_at: Set(v1.completed_at.or(v1.started_at)),
         completed_at: Set(Some(v1.completed_at.unwrap_or(created_at))),
         imported_from_v1: Set(Some(v1.id)),
-        ..Default::default()
+        ..jobs::zero_totals()
     }
     .insert(&txn)
     .await?;

@@ -138,6 +138,9 @@ pub async fn refresh(state: &AppState, actor: &Actor, id: i32) -> Result<CacheRe
         .ok_or_else(|| not_found(id))?;
     let name = CompanyName::parse(&entry.display_name)
         .map_err(|e| AppError::BadRequest(format!("This entry's name cannot be searched: {e}")))?;
+    // One search, priced and admitted under the monthly budgets like any job.
+    let price = super::estimate::estimate(state, 1, 1);
+    let budget_usd = super::spend::admit(state, actor, "This refresh", price.usd, None).await?;
     let job = state
         .engine
         .submit(NewJob {
@@ -151,7 +154,7 @@ pub async fn refresh(state: &AppState, actor: &Actor, id: i32) -> Result<CacheRe
                 website: entry.website.clone(),
             }],
             refresh_cache: true,
-            budget_usd: None,
+            budget_usd,
         })
         .await?;
     audit(
