@@ -9,8 +9,9 @@ use leptos_router::{
 
 use crate::components::app_frame::AppFrame;
 use crate::pages::{
-    AccountRoute, AuditRoute, CacheRoute, JobRoute, LoginRoute, ReviewRoute, RubricRoute,
-    SettingsRoute, SetupRoute, UsersRoute, dashboard::DashboardPage, not_found::NotFound,
+    AccountRoute, AuditRoute, CacheRoute, ChangesRoute, JobRoute, LoginRoute, ReviewRoute,
+    RubricRoute, SettingsRoute, SetupRoute, UsersRoute, dashboard::DashboardPage,
+    not_found::NotFound,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=DashboardPage />
                     <Route path=(StaticSegment("jobs"), ParamSegment("id")) view={Lazy::<JobRoute>::new()} />
+                    <Route path=(StaticSegment("jobs"), ParamSegment("id"), StaticSegment("changes")) view={Lazy::<ChangesRoute>::new()} />
                     <Route path=StaticSegment("review") view={Lazy::<ReviewRoute>::new()} />
                     <Route path=StaticSegment("cache") view={Lazy::<CacheRoute>::new()} />
                     <Route path=(StaticSegment("rubrics"), ParamSegment("id")) view={Lazy::<RubricRoute>::new()} />

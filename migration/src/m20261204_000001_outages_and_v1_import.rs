@@ -1,5 +1,5 @@
-//! Spend that never surprises, outages that cost nothing, and v1's history:
-//! a job's budget, a job paused by an upstream outage (until when, and how
+//! Spend that never surprises, outages that cost nothing, re-runs with
+//! history and v1's history: a job's budget, the job a re-run repeats, a job paused by an upstream outage (until when, and how
 //! often it paused), the research a company already paid for kept on its row
 //! until it is scored, and the v1 job a job was imported from (so an import
 //! runs once).
@@ -18,6 +18,7 @@ impl MigrationTrait for Migration {
             integer(Jobs::OutagePauses).default(0).to_owned(),
             integer_null(Jobs::ImportedFromV1),
             double_null(Jobs::BudgetUsd),
+            integer_null(Jobs::PreviousJobId),
         ] {
             manager
                 .alter_table(
@@ -63,6 +64,7 @@ impl MigrationTrait for Migration {
             Jobs::OutagePauses,
             Jobs::ImportedFromV1,
             Jobs::BudgetUsd,
+            Jobs::PreviousJobId,
         ] {
             manager
                 .alter_table(
@@ -91,6 +93,7 @@ enum Jobs {
     OutagePauses,
     ImportedFromV1,
     BudgetUsd,
+    PreviousJobId,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

@@ -10,6 +10,7 @@ use super::{
     format::{duration, usd},
     job_budget::{budget_line, raise_budget_view},
     retry_button::RetryButton,
+    run_again::RunAgainButton,
 };
 use crate::{
     domain::{job::JobStatus, views::JobView},
@@ -83,6 +84,10 @@ pub fn JobHeader(
                         {move || job.get().and_then(|j| j.original_filename).map(|f| format!(" · {f}"))}
                         " · "
                         <a class="text-emerald-700 underline" href=move || job.get().map(|j| format!("/rubrics/{}", j.job_type)).unwrap_or_default()>"How scoring works"</a>
+                        {move || job.get().and_then(|j| j.previous_job_id.map(|p| (j.id, p))).map(|(id, p)| view! {
+                            " · "
+                            <a class="text-emerald-700 underline" data-testid="what-changed" href=format!("/jobs/{id}/changes")>{format!("What changed since job #{p}")}</a>
+                        })}
                     </p>
                 </div>
                 <div data-testid="job-status">{move || job.get().map(|j| view! { <StatusBadge status=j.status /> })}</div>
@@ -136,6 +141,10 @@ pub fn JobHeader(
                         on_confirm=Callback::new(move |refresh| { retry.dispatch((id(), refresh)); }) />
                     <RetryButton label="Re-run with fresh research" job_id=Signal::derive(id) refresh=true
                         on_confirm=Callback::new(move |refresh| { retry.dispatch((id(), refresh)); }) />
+                </Show>
+                // Anyone signed in may run a finished list again, as a job of their own.
+                <Show when=move || !running() && me.get().is_some()>
+                    <RunAgainButton job_id=Signal::derive(id) />
                 </Show>
                 <a class=button href=move || export_href.get() download>"Export CSV"</a>
                 <Show when=move || !running() && may_manage()>

@@ -23,6 +23,7 @@ pub mod page_header;
 pub mod pager;
 pub mod retry_button;
 pub mod review_panel;
+pub mod run_again;
 pub mod source_link;
 pub mod table_filters;
 pub mod tier_override;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod budget;
 pub mod cache;
+pub mod changes;
 pub mod company_name;
 // CSV reading and writing happen on the server only (and keep `csv` out of the wasm).
 #[cfg(feature = "ssr")]

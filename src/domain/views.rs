@@ -73,6 +73,9 @@ pub struct JobView {
     /// without it waits at its budget for a person to raise it.
     #[serde(default)]
     pub resume_at: Option<DateTime<Utc>>,
+    /// The job whose list this one runs again: what changed is measured against it.
+    #[serde(default)]
+    pub previous_job_id: Option<i32>,
 }
 
 impl JobView {

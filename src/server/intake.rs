@@ -71,6 +71,7 @@ pub fn upload_job(
             .collect(),
         refresh_cache: false,
         budget_usd: None,
+        previous_job_id: None,
     }
 }
 

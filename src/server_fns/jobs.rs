@@ -158,3 +158,21 @@ pub async fn set_job_budget(id: i32, budget_usd: String) -> Result<JobView, AppE
 pub async fn delete_job(id: i32) -> Result<(), AppError> {
     server::jobs::delete(&server::state(), &server::actor()?, id).await
 }
+
+/// What running a finished job's list again would cost.
+#[server(prefix = "/fn", endpoint = "jobs/run_again_plan")]
+pub async fn run_again_plan(id: i32) -> Result<crate::domain::views::Estimate, AppError> {
+    crate::server::services::rerun::plan(&server::state(), &server::actor()?, id).await
+}
+
+/// Runs a finished job's list again as a new job linked to it.
+#[server(prefix = "/fn", endpoint = "jobs/run_again")]
+pub async fn run_again(id: i32) -> Result<JobView, AppError> {
+    crate::server::services::rerun::run_again(&server::state(), &server::actor()?, id).await
+}
+
+/// What changed since the run before this one.
+#[server(prefix = "/fn", endpoint = "jobs/changes")]
+pub async fn job_changes(id: i32) -> Result<crate::domain::changes::JobChanges, AppError> {
+    crate::server::services::rerun::changes(&server::state(), &server::actor()?, id).await
+}

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Backend, spawn_app};
 
-const ROUTES: [(&str, &str); 29] = [
+const ROUTES: [(&str, &str); 33] = [
     ("get", "/api/health"),
     ("post", "/api/jobs/upload"),
     ("post", "/api/jobs/single"),
@@ -32,6 +32,10 @@ const ROUTES: [(&str, &str); 29] = [
     ("post", "/api/jobs/{id}/resume"),
     ("put", "/api/jobs/{id}/budget"),
     ("get", "/api/spend"),
+    ("get", "/api/jobs/{id}/run-again-plan"),
+    ("post", "/api/jobs/{id}/run-again"),
+    ("get", "/api/jobs/{id}/changes"),
+    ("get", "/api/jobs/{id}/companies/{company_id}/history"),
     ("get", "/api/cache"),
     ("get", "/api/cache/stats"),
     ("post", "/api/cache/clear"),

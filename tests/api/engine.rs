@@ -53,6 +53,7 @@ pub const V1_FAILURE_CASES: [&str; 5] = [
 pub fn new_job(target: &str, names: &[&str]) -> NewJob {
     NewJob {
         budget_usd: None,
+        previous_job_id: None,
         owner_id: None,
         name: "test job".into(),
         target_type: target.into(),

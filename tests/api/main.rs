@@ -19,6 +19,7 @@ mod outages;
 mod overrides;
 mod pages;
 mod processes;
+mod reruns;
 mod rest;
 mod restart;
 mod results;

@@ -14,6 +14,7 @@ pub mod events;
 pub mod health;
 pub mod jobs;
 pub mod openapi;
+pub mod rerun;
 pub mod review;
 
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
@@ -34,6 +35,13 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/jobs/{id}/resume", post(jobs::resume))
         .route("/api/jobs/{id}/budget", put(jobs::set_budget))
         .route("/api/spend", get(jobs::spend))
+        .route("/api/jobs/{id}/run-again-plan", get(rerun::plan))
+        .route("/api/jobs/{id}/run-again", post(rerun::run_again))
+        .route("/api/jobs/{id}/changes", get(rerun::changes))
+        .route(
+            "/api/jobs/{id}/companies/{company_id}/history",
+            get(rerun::history),
+        )
         .route("/api/jobs/{id}/companies", get(jobs::companies))
         .route("/api/jobs/{id}/companies/{company_id}", get(jobs::company))
         .route("/api/jobs/{id}/export", get(jobs::export))

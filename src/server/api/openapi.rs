@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::{OpenApi, ToSchema};
 
-use super::{cache, events, health, jobs, review};
+use super::{cache, events, health, jobs, rerun, review};
 
 /// Every 4xx/5xx answer of the REST API.
 #[derive(ToSchema)]
@@ -46,6 +46,10 @@ pub struct UploadForm {
         jobs::resume,
         jobs::set_budget,
         jobs::spend,
+        rerun::plan,
+        rerun::run_again,
+        rerun::changes,
+        rerun::history,
         jobs::delete,
         jobs::companies,
         jobs::company,

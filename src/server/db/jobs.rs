@@ -37,6 +37,8 @@ pub struct NewJob {
     pub refresh_cache: bool,
     /// The most the job may spend (USD); none: no cap.
     pub budget_usd: Option<f64>,
+    /// The job whose list this one runs again.
+    pub previous_job_id: Option<i32>,
 }
 
 /// A new job's row with every counter and sum at zero ([`refresh_totals`]
@@ -78,6 +80,7 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
         cancel_requested: Set(false),
         refresh_cache: Set(new.refresh_cache),
         budget_usd: Set(new.budget_usd),
+        previous_job_id: Set(new.previous_job_id),
         total_companies: Set(new.companies.len() as i32),
         created_at: Set(now),
         ..zero_totals()

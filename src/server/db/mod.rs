@@ -12,6 +12,7 @@ pub mod clock;
 pub mod companies;
 pub mod company_query;
 pub mod entities;
+pub mod history;
 pub mod instances;
 pub mod job_runs;
 pub mod jobs;

@@ -68,6 +68,7 @@ pub fn job_view(job: &job::Model) -> JobView {
             && last.is_some_and(|at| (Utc::now() - at).num_seconds() > STALL_AFTER_SECS),
         budget_usd: job.budget_usd,
         resume_at: job.resume_at,
+        previous_job_id: job.previous_job_id,
     }
 }
 

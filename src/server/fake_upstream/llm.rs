@@ -105,7 +105,15 @@ fn funding_bracket(millions: Option<f64>) -> &'static str {
     }
 }
 
-pub fn score(corpus: &Corpus, prompt: &str, schema_name: &str, schema: &Value) -> Value {
+/// `use_case`: the use-case tier to score instead of the profile's (a
+/// company whose business changed between two runs).
+pub fn score(
+    corpus: &Corpus,
+    prompt: &str,
+    schema_name: &str,
+    schema: &Value,
+    use_case: Option<&str>,
+) -> Value {
     let (name, website) = company_of(prompt);
     let profiles = corpus.lookup(&name, website.as_deref());
     let profile = mentioned(&profiles, prompt).first().map(|p| (*p).clone());
@@ -133,10 +141,10 @@ pub fn score(corpus: &Corpus, prompt: &str, schema_name: &str, schema: &Value) -
             }
         });
     };
-    let tier = if managed {
-        &p.managed_tier
-    } else {
-        &p.iaas_tier
+    let tier = match use_case {
+        Some(tier) => tier,
+        None if managed => &p.managed_tier,
+        None => &p.iaas_tier,
     };
     let scale = if managed {
         p.managed_adoption.clone()

@@ -95,6 +95,8 @@ struct Shared {
     outage: Mutex<std::collections::HashSet<String>>,
     /// Searches answer Tavily's 432 (the plan's credit limit) while set.
     quota_spent: std::sync::atomic::AtomicBool,
+    /// Use-case tiers scored instead of the profiles' (a business that changed).
+    use_case: Mutex<std::collections::HashMap<String, String>>,
 }
 
 /// A running fake upstream. Stops when dropped.
@@ -118,6 +120,7 @@ impl FakeUpstream {
             stats: Mutex::new(Stats::default()),
             outage: Mutex::default(),
             quota_spent: Default::default(),
+            use_case: Mutex::default(),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(shared.clone());
@@ -155,6 +158,16 @@ impl FakeUpstream {
     pub fn set_outage(&self, companies: &[&str]) {
         *self.shared.outage.lock().expect("outage") =
             companies.iter().map(|c| c.to_string()).collect();
+    }
+
+    /// From now on the model scores this company's use case as `tier` (S, A,
+    /// B, C, D, E or UNKNOWN): its business changed since the last run.
+    pub fn set_use_case(&self, company: &str, tier: &str) {
+        self.shared
+            .use_case
+            .lock()
+            .expect("use case")
+            .insert(company.to_string(), tier.to_string());
     }
 
     /// From now on searches answer 432, the plan's credit limit (false: credits again).
@@ -371,7 +384,19 @@ async fn chat(shared: Arc<Shared>, headers: HeaderMap, body: Bytes) -> Response 
     }
     let answer = if scoring {
         shared.record(&company, |c| c.scorings += 1);
-        llm::score(&shared.corpus, &prompt, &schema_name, schema)
+        let changed = shared
+            .use_case
+            .lock()
+            .expect("use case")
+            .get(&company)
+            .cloned();
+        llm::score(
+            &shared.corpus,
+            &prompt,
+            &schema_name,
+            schema,
+            changed.as_deref(),
+        )
     } else {
         shared.record(&company, |c| c.validations += 1);
         llm::validate(&shared.corpus, &prompt)

@@ -1,9 +1,12 @@
 //! The CSV export: every field a rep needs, the rubric's own column names,
 //! formula-safe cells; exactly the companies of the job page's query.
 
+use std::collections::HashMap;
+
 use super::{audit, results};
 use crate::{
     domain::{
+        changes::RunResult,
         csv_export,
         rubric::Rubric,
         table::CompanyQuery,
@@ -11,7 +14,10 @@ use crate::{
     },
     server::{
         auth::Actor,
-        db::views::{Detail, company_view, job_view},
+        db::{
+            history,
+            views::{Detail, company_view, job_view},
+        },
         state::AppState,
     },
     server_fns::error::AppError,
@@ -27,10 +33,28 @@ pub async fn export(
     query: &CompanyQuery,
 ) -> Result<(String, String), AppError> {
     let job = job_view(&results::find_job(state, id).await?);
-    let rows: Vec<(u32, CompanyView)> = results::all_matching(state, id, query)
+    // A re-run's export says where each company stood in the run before.
+    let previous: Option<HashMap<String, Option<RunResult>>> = match job.previous_job_id {
+        Some(previous) => Some(
+            history::entries(&state.db, previous)
+                .await?
+                .into_iter()
+                .map(|(key, _, _, result)| (key, result))
+                .collect(),
+        ),
+        None => None,
+    };
+    let rows: Vec<Row> = results::all_matching(state, id, query)
         .await?
         .iter()
-        .map(|(rank, c)| (*rank, company_view(c, Detail::Listed)))
+        .map(|(rank, c)| {
+            let before = previous.as_ref().map(|p| {
+                c.company_key
+                    .as_ref()
+                    .and_then(|key| p.get(key).cloned().flatten())
+            });
+            (*rank, company_view(c, Detail::Listed), before)
+        })
         .collect();
     let rubric = state.engine.rubrics().get(&job.job_type);
     let body = render(&job, &rows, rubric.as_deref())
@@ -46,15 +70,14 @@ pub async fn export(
     Ok((format!("research_results_{id}.csv"), body))
 }
 
+/// A row of the export: rank, company, and (in a re-run) its result in the run before.
+type Row = (u32, CompanyView, Option<Option<RunResult>>);
+
 fn opt<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-fn render(
-    job: &JobView,
-    companies: &[(u32, CompanyView)],
-    rubric: Option<&Rubric>,
-) -> Result<String, csv::Error> {
+fn render(job: &JobView, companies: &[Row], rubric: Option<&Rubric>) -> Result<String, csv::Error> {
     let label = |key: &str, fallback: &str| -> String {
         rubric
             .and_then(|r| {
@@ -67,7 +90,7 @@ fn render(
             .unwrap_or_else(|| fallback.to_string())
     };
     let use_case = label("use_case", "Use Case");
-    let headers: Vec<String> = vec![
+    let mut headers: Vec<String> = vec![
         "Rank".into(),
         "Company Name".into(),
         "Website".into(),
@@ -105,9 +128,12 @@ fn render(
         "Cost (USD)".into(),
         "Submitted By".into(),
     ];
+    if job.previous_job_id.is_some() {
+        headers.extend(["Previous Tier".into(), "Previous Score".into()]);
+    }
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let rows = companies.iter().map(|(rank, c)| {
-        vec![
+    let rows = companies.iter().map(|(rank, c, before)| {
+        let mut row = vec![
             rank.to_string(),
             c.name.clone(),
             opt(&c.website),
@@ -167,7 +193,17 @@ fn render(
             opt(&c.error_message),
             format!("{:.4}", c.cost_usd),
             job.submitted_by.clone(),
-        ]
+        ];
+        if let Some(before) = before {
+            let before = before.as_ref();
+            row.push(
+                before
+                    .map(|r| r.tier.as_str().to_string())
+                    .unwrap_or_default(),
+            );
+            row.push(before.map(|r| r.score.to_string()).unwrap_or_default());
+        }
+        row
     });
     csv_export::write(&header_refs, rows)
 }

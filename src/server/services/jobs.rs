@@ -155,6 +155,7 @@ pub async fn start_single(
         companies: vec![NewCompany { name, website }],
         refresh_cache: false,
         budget_usd: budget_cap(request.budget_usd.as_deref())?,
+        previous_job_id: None,
     };
     submit(state, actor, new).await
 }

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod estimate;
 pub mod export;
 pub mod jobs;
+pub mod rerun;
 pub mod results;
 pub mod review;
 pub mod settings;

@@ -51,6 +51,8 @@ pub struct Model {
     /// The most the job may spend (USD); it pauses before a company that could pass it.
     #[sea_orm(column_type = "Double", nullable)]
     pub budget_usd: Option<f64>,
+    /// The job this one runs again ("Run this list again"): what changed is measured against it.
+    pub previous_job_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
