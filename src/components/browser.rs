@@ -31,6 +31,53 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     }
 }
 
+/// Whether this site may show the browser's notifications.
+pub fn notifications_allowed() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
+    }
+}
+
+/// Asks the person once whether this site may notify them; `then` hears the answer.
+pub fn ask_for_notifications(then: impl Fn(bool) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Ok(answer) = web_sys::Notification::request_permission() {
+            leptos::task::spawn_local(async move {
+                let granted = wasm_bindgen_futures::JsFuture::from(answer)
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .is_some_and(|v| v == "granted");
+                then(granted);
+            });
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = then;
+    }
+}
+
+/// Shows a browser notification, if the person allowed them.
+pub fn notify(title: &str, body: &str) {
+    #[cfg(feature = "hydrate")]
+    if notifications_allowed() {
+        let options = web_sys::NotificationOptions::new();
+        options.set_body(body);
+        let _ = web_sys::Notification::new_with_options(title, &options);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (title, body);
+    }
+}
+
 /// What the job page hears from the server.
 #[derive(Debug, Clone)]
 pub enum JobStreamEvent {

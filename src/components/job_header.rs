@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{
     badges::{ProgressBar, StatusBadge},
-    browser::now,
+    browser::{ask_for_notifications, notifications_allowed, now},
     confirm::ConfirmButton,
     current_user::use_current_user,
     format::{duration, usd},
@@ -72,6 +72,9 @@ pub fn JobHeader(
         me.get()
             .is_some_and(|u| job.get().is_some_and(|j| u.may_manage_job(j.owner_id)))
     };
+    // The browser tells the person when the job ends, once they allow it.
+    let allowed = RwSignal::new(true);
+    Effect::new(move |_| allowed.set(notifications_allowed()));
     let button = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-40";
 
     view! {
@@ -130,6 +133,10 @@ pub fn JobHeader(
             <div class="mt-4 flex flex-wrap gap-2">
                 <Show when=move || running() && may_manage()>
                     <button type="button" class=button on:click=move |_| { cancel.dispatch(id()); }>"Cancel"</button>
+                </Show>
+                <Show when=move || running() && !allowed.get()>
+                    <button type="button" class=button data-testid="notify-me"
+                        on:click=move |_| ask_for_notifications(move |granted| allowed.set(granted))>"Notify me when it ends"</button>
                 </Show>
                 <Show when=move || paused() && may_manage() && !job.get().is_some_and(|j| j.waits_for_budget())>
                     <RetryButton label="Resume now" job_id=Signal::derive(id) refresh=false

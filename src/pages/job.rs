@@ -99,6 +99,12 @@ pub fn JobPage() -> impl IntoView {
                 }
             }
             JobStreamEvent::Progress(progress) => {
+                let before = live_job.with_untracked(|l| l.as_ref().map(|s| s.job.status));
+                if let crate::domain::job::ProgressEvent::Job(now) = &progress
+                    && before.is_some_and(|b| b != now.status)
+                {
+                    tell_the_person(now);
+                }
                 let mut applied = Default::default();
                 live_job.update(|snapshot| {
                     if let Some(snapshot) = snapshot {
@@ -176,4 +182,25 @@ pub fn JobPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// A browser notification when the job ends or pauses (if the person allowed them).
+fn tell_the_person(job: &crate::domain::job::JobProgress) {
+    use crate::domain::job::JobStatus;
+    if !(job.status.is_finished() || job.status == JobStatus::Paused) {
+        return;
+    }
+    let name = job
+        .view
+        .as_ref()
+        .map(|v| v.name.clone())
+        .unwrap_or_default();
+    let body = match &job.error_message {
+        Some(message) => message.clone(),
+        None => format!(
+            "{} of {} scored, {} failed.",
+            job.completed, job.total, job.failed
+        ),
+    };
+    crate::components::browser::notify(&format!("{name}: {}", job.status.as_str()), &body);
 }

@@ -18,7 +18,9 @@ use super::{
     auth::{self, store::DbSessionStore},
     config::{AuthMode, Config, Upstream},
     db,
-    engine::{CachePolicy, Engine, EngineSettings, OutagePolicy, Pricing},
+    engine::{
+        CachePolicy, Engine, EngineSettings, OutagePolicy, Pricing, webhook::WebhookSettings,
+    },
     fake_upstream::{FakeConfig, FakeUpstream},
     guard::{self, Security, SecurityParts, origin::AllowedHosts},
     providers::{
@@ -79,6 +81,13 @@ fn engine_settings(config: &Config) -> EngineSettings {
             pause_after: config.outage_pause_after,
             backoff: config.outage_backoff,
         },
+        webhook: config.webhook_url.clone().map(|url| WebhookSettings {
+            url,
+            secret: config.webhook_secret.clone(),
+            public_url: config.security.public_url.clone(),
+            attempts: 5,
+            first_wait: config.retry_base_delay * 2,
+        }),
     }
 }
 

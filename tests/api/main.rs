@@ -24,3 +24,4 @@ mod rest;
 mod restart;
 mod results;
 mod review;
+mod webhooks;

@@ -67,6 +67,10 @@ pub struct Config {
     pub monthly_budget_usd: Option<f64>,
     /// The most each account may spend in a calendar month, if capped.
     pub monthly_budget_per_user_usd: Option<f64>,
+    /// Where job notices are POSTed (finished, failed, cancelled, paused).
+    pub webhook_url: Option<String>,
+    /// Signs them (HMAC-SHA256); never logged.
+    pub webhook_secret: Option<secrecy::SecretString>,
     pub security: SecuritySettings,
 }
 
@@ -379,6 +383,10 @@ impl Config {
                 None,
                 budget,
             )?,
+            webhook_url: vars.parse("WEBHOOK_URL", &[], None, |v| http_url(v).map(Some))?,
+            webhook_secret: vars
+                .get("WEBHOOK_SECRET", &[])
+                .map(|(_, secret)| secrecy::SecretString::from(secret)),
             security: SecuritySettings::read(&vars)?,
         };
         upstream::both_or_neither(&config.tavily, &config.llm)?;

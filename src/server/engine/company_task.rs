@@ -393,6 +393,7 @@ async fn pause_job(run: &CompanyRun<'_>, error: &ProviderError, streak: u32) -> 
     {
         tracing::warn!(job_id = run.job_id, %error, %resume_at, "upstream outage: job paused");
         super::runner::emit_job(engine, run.job_id).await?;
+        super::runner::announce(engine, run.job_id).await?;
     }
     Ok(())
 }

@@ -35,6 +35,7 @@ mod research;
 mod runner;
 mod scoring;
 mod settings;
+pub mod webhook;
 
 pub use settings::{CachePolicy, EngineSettings, OutagePolicy, Pricing};
 
@@ -69,6 +70,8 @@ struct Inner {
     running: Mutex<HashSet<i32>>,
     stopping: tokio::sync::watch::Sender<bool>,
     background: Mutex<Vec<runner::AbortOnDrop>>,
+    /// For job notices to the webhook.
+    http: reqwest::Client,
 }
 
 /// A cheap handle on the engine.
@@ -117,6 +120,7 @@ impl Engine {
                 running: Mutex::new(HashSet::new()),
                 stopping: tokio::sync::watch::channel(false).0,
                 background: Mutex::default(),
+                http: reqwest::Client::new(),
                 db,
                 search,
                 llm,

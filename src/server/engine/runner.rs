@@ -15,7 +15,7 @@ use std::{
 use sea_orm::DbErr;
 use tokio::{sync::Semaphore, task::JoinSet};
 
-use super::{Engine, company_task, held::ClaimGuard};
+use super::{Engine, company_task, held::ClaimGuard, webhook};
 use crate::{
     domain::budget::cap_reached,
     domain::job::{JobProgress, JobStatus, ProgressEvent},
@@ -162,6 +162,38 @@ pub(super) async fn emit_job(engine: &Engine, job_id: i32) -> Result<(), DbErr> 
     Ok(())
 }
 
+/// Tells the webhook (if there is one) that the job finished, failed, was
+/// cancelled or paused. Called by the one instance that made the change.
+pub(super) async fn announce(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
+    let Some(settings) = engine.inner.settings.webhook.clone() else {
+        return Ok(());
+    };
+    let Some(job) = jobs::find(&engine.inner.db, job_id).await? else {
+        return Ok(());
+    };
+    let tiers = company_query::tier_counts(&engine.inner.db, job_id).await?;
+    let url = settings
+        .public_url
+        .as_ref()
+        .map(|base| format!("{}/jobs/{job_id}", base.trim_end_matches('/')));
+    let notice = webhook::JobNotice::new(webhook::JobSummary {
+        id: job.id,
+        name: job.name.clone(),
+        status: JobStatus::parse(&job.status).unwrap_or(JobStatus::Failed),
+        total: job.total_companies,
+        completed: job.completed_companies,
+        failed: job.failed_companies,
+        cancelled: job.cancelled_companies,
+        review: job.review_companies,
+        tiers,
+        cost_usd: job.cost_usd,
+        message: job.error_message.clone(),
+        url,
+    });
+    webhook::deliver(engine.inner.http.clone(), settings, notice);
+    Ok(())
+}
+
 /// Cancels what nobody holds and ends the job if nothing is left.
 pub(super) async fn finish_cancelled(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
     claims::cancel_unheld(&engine.inner.db, job_id).await?;
@@ -172,6 +204,7 @@ pub(super) async fn finish_cancelled(engine: &Engine, job_id: i32) -> Result<(),
 pub(super) async fn conclude(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
     if job_runs::try_finish(&engine.inner.db, job_id).await? {
         tracing::info!(job_id, "job finished");
+        announce(engine, job_id).await?;
     }
     emit_job(engine, job_id).await
 }
@@ -223,6 +256,7 @@ pub(super) async fn drive(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
     if let Some(message) = control.aborted() {
         if job_runs::fail(db, job_id, &message).await? {
             tracing::warn!(job_id, %message, "job stopped");
+            announce(engine, job_id).await?;
         }
         return emit_job(engine, job_id).await;
     }
@@ -302,6 +336,7 @@ async fn claim_and_run_from(
                         let message = cap_reached(cap, spent, engine.company_ceiling_usd());
                         if budgets::pause(db, job.id, &message).await? {
                             tracing::info!(job_id = job.id, cap, spent, "job paused at its budget");
+                            announce(engine, job.id).await?;
                         }
                         control.paused.store(true, Ordering::Relaxed);
                         return Ok(());

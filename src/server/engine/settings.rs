@@ -38,6 +38,8 @@ pub struct EngineSettings {
     pub pricing: Pricing,
     pub cache: CachePolicy,
     pub outage: OutagePolicy,
+    /// Where job notices go (none: nowhere).
+    pub webhook: Option<super::webhook::WebhookSettings>,
 }
 
 /// When an upstream outage pauses a job, and for how long.
@@ -110,6 +112,7 @@ impl Default for EngineSettings {
             pricing: Pricing::default(),
             cache: CachePolicy::default(),
             outage: OutagePolicy::default(),
+            webhook: None,
         }
     }
 }
