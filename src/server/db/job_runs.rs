@@ -288,18 +288,22 @@ pub async fn retry_candidates(
     job_id: i32,
     refresh_cache: bool,
 ) -> Result<Vec<(String, Option<String>, bool)>, DbErr> {
-    let rows: Vec<(String, Option<String>, Option<serde_json::Value>)> = company::Entity::find()
+    // Whether research is kept, not the research itself (it can be large).
+    let kept: Expr = Expr::case(Expr::col(company::Column::KeptEvidence).is_not_null(), 1)
+        .finally(0)
+        .into();
+    let rows: Vec<(String, Option<String>, i32)> = company::Entity::find()
         .select_only()
         .column(company::Column::Name)
         .column(company::Column::Website)
-        .column(company::Column::KeptEvidence)
+        .column_as(kept, "kept")
         .filter(requeued_by_retry(job_id, refresh_cache))
         .into_tuple()
         .all(db)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(name, website, kept)| (name, website, kept.is_some() && !refresh_cache))
+        .map(|(name, website, kept)| (name, website, kept > 0 && !refresh_cache))
         .collect())
 }
 

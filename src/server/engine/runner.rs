@@ -318,13 +318,14 @@ async fn claim_and_run_from(
         }
         if queue.is_empty() {
             let claimed_at = Instant::now();
+            let per_company = engine.company_ceiling_usd();
             let claimed = match budgets::claim(
                 db,
                 job.id,
                 engine.instance_id(),
                 engine.inner.settings.lease,
                 BATCH,
-                engine.company_ceiling_usd(),
+                per_company,
             )
             .await?
             {
@@ -333,7 +334,7 @@ async fn claim_and_run_from(
                     drop(slot);
                     if tasks.is_empty() {
                         // Nothing in flight will free room: the job waits for a person.
-                        let message = cap_reached(cap, spent, engine.company_ceiling_usd());
+                        let message = cap_reached(cap, spent, per_company);
                         if budgets::pause(db, job.id, &message).await? {
                             tracing::info!(job_id = job.id, cap, spent, "job paused at its budget");
                             announce(engine, job.id).await?;
