@@ -10,7 +10,7 @@ use leptos_router::{
 use crate::components::app_frame::AppFrame;
 use crate::pages::{
     AccountRoute, AuditRoute, CacheRoute, ChangesRoute, JobRoute, LoginRoute, ReviewRoute,
-    RubricRoute, SettingsRoute, SetupRoute, UsersRoute, dashboard::DashboardPage,
+    RubricRoute, SchedulesRoute, SettingsRoute, SetupRoute, UsersRoute, dashboard::DashboardPage,
     not_found::NotFound,
 };
 
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("jobs"), ParamSegment("id"), StaticSegment("changes")) view={Lazy::<ChangesRoute>::new()} />
                     <Route path=StaticSegment("review") view={Lazy::<ReviewRoute>::new()} />
                     <Route path=StaticSegment("cache") view={Lazy::<CacheRoute>::new()} />
+                    <Route path=StaticSegment("schedules") view={Lazy::<SchedulesRoute>::new()} />
                     <Route path=(StaticSegment("rubrics"), ParamSegment("id")) view={Lazy::<RubricRoute>::new()} />
                     <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} />
                     <Route path=StaticSegment("login") view={Lazy::<LoginRoute>::new()} />

@@ -84,8 +84,11 @@ test("the Cache page lists, searches, shows, refreshes and deletes entries", asy
   await expect(evidence).toContainText("Validator");
   expect(await evidence.getByRole("link").count()).toBeGreaterThan(0);
 
-  // Refresh starts a one-company job that overwrites the entry.
+  // Refresh is priced and asked once, then starts a one-company job that overwrites the entry.
   await rows.first().getByRole("button", { name: "Refresh" }).click();
+  const ask = rows.first().getByRole("group");
+  await expect(ask).toContainText(/Search Modal again\? It costs about \$0\.\d+ \(2 Tavily credits and the model's tokens\)/);
+  await ask.getByRole("button", { name: "Refresh" }).click();
   await expect(page.getByTestId("cache-notice")).toContainText("Refreshing Modal");
   const follow = page.getByRole("link", { name: "Follow the refresh" });
   const refreshJob = (await follow.getAttribute("href"))!.split("/").pop();

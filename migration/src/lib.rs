@@ -9,6 +9,7 @@ mod m20261201_000001_create_accounts;
 mod m20261202_000001_share_work;
 mod m20261203_000001_review_and_overrides;
 mod m20261204_000001_outages_and_v1_import;
+mod m20261205_000001_schedules_and_budgets;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_share_work::Migration),
             Box::new(m20261203_000001_review_and_overrides::Migration),
             Box::new(m20261204_000001_outages_and_v1_import::Migration),
+            Box::new(m20261205_000001_schedules_and_budgets::Migration),
         ]
     }
 }

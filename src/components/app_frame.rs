@@ -16,7 +16,7 @@ struct NavItem {
     label: &'static str,
 }
 
-const NAV_ITEMS: [NavItem; 4] = [
+const NAV_ITEMS: [NavItem; 5] = [
     NavItem {
         href: "/",
         label: "Dashboard",
@@ -24,6 +24,10 @@ const NAV_ITEMS: [NavItem; 4] = [
     NavItem {
         href: "/review",
         label: "Review",
+    },
+    NavItem {
+        href: "/schedules",
+        label: "Schedules",
     },
     NavItem {
         href: "/cache",

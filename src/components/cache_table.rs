@@ -1,5 +1,5 @@
 //! The cache's entries: sortable columns, an expired badge, and per-entry
-//! view, refresh and delete (which asks first).
+//! view, refresh (priced, asks first) and delete (asks first).
 
 use leptos::prelude::*;
 
@@ -20,6 +20,9 @@ pub fn CacheTable(
     sort: RwSignal<CacheSort>,
     descending: RwSignal<bool>,
     on_action: Callback<EntryAction>,
+    /// What refreshing one entry costs at most, as a sentence (None while unknown).
+    #[prop(into)]
+    refresh_price: Signal<Option<String>>,
 ) -> impl IntoView {
     let header = move |key: CacheSort, label: &'static str| {
         view! {
@@ -43,6 +46,13 @@ pub fn CacheTable(
         .map(|e| {
             let id = e.id;
             let question = format!("Delete the cached research of {}?", e.name);
+            let name = e.name.clone();
+            let refresh_question = Signal::derive(move || {
+                format!(
+                    "Search {name} again? {}",
+                    refresh_price.get().unwrap_or_else(|| "Pricing…".into())
+                )
+            });
             view! {
                 <tr class="border-t border-slate-100 align-top" data-testid="cache-row">
                     <td class="px-3 py-2">
@@ -64,8 +74,9 @@ pub fn CacheTable(
                     <td class="px-3 py-2 whitespace-nowrap">{cache::size(e.size_bytes)}</td>
                     <td class="px-3 py-2">
                         <div class="flex flex-wrap gap-2">
-                            <button type="button" class="rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 hover:bg-slate-50"
-                                on:click=move |_| on_action.run(EntryAction::Refresh(id))>"Refresh"</button>
+                            <ConfirmButton label="Refresh" question=refresh_question spends=true
+                                disabled=Signal::derive(move || refresh_price.get().is_none())
+                                on_confirm=Callback::new(move |()| on_action.run(EntryAction::Refresh(id))) />
                             <Show when=move || is_admin.get()>
                                 <ConfirmButton label="Delete" question=question.clone()
                                     on_confirm=Callback::new(move |()| on_action.run(EntryAction::Delete(id))) />

@@ -11,6 +11,7 @@ use super::{
     job_budget::{budget_line, raise_budget_view},
     retry_button::RetryButton,
     run_again::RunAgainButton,
+    schedule_form::ScheduleButton,
 };
 use crate::{
     domain::{job::JobStatus, views::JobView},
@@ -152,6 +153,7 @@ pub fn JobHeader(
                 // Anyone signed in may run a finished list again, as a job of their own.
                 <Show when=move || !running() && me.get().is_some()>
                     <RunAgainButton job_id=Signal::derive(id) />
+                    <ScheduleButton job_id=Signal::derive(id) />
                 </Show>
                 <a class=button href=move || export_href.get() download>"Export CSV"</a>
                 <Show when=move || !running() && may_manage()>

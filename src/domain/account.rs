@@ -64,7 +64,7 @@ impl CurrentUser {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserView {
     pub id: i32,
     pub name: String,
@@ -74,6 +74,8 @@ pub struct UserView {
     pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// The account's own monthly budget (USD); none: the team's default for each account.
+    pub monthly_budget_usd: Option<f64>,
 }
 
 /// A change an admin makes to a user.
@@ -83,6 +85,8 @@ pub enum UserChange {
     Disabled(bool),
     /// A temporary password the user must change at the next sign-in.
     TemporaryPassword(String),
+    /// The account's own monthly budget as typed (blank: the team's default).
+    MonthlyBudget(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,20 @@ pub enum BudgetScope {
     You,
 }
 
+/// The monthly budgets in force: set by an admin in the app, else from the
+/// environment (`MONTHLY_BUDGET_USD`, `MONTHLY_BUDGET_PER_USER_USD`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BudgetSettings {
+    /// The whole team's budget per calendar month (UTC); none: no limit.
+    pub team_usd: Option<f64>,
+    /// Each account's budget per month, unless an admin set the account's own.
+    pub each_account_usd: Option<f64>,
+    /// Who last set them in the app, and when; none: the environment's values.
+    pub set_by: Option<String>,
+    pub set_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// A monthly budget and what this calendar month (UTC) has used of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

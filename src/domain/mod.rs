@@ -20,6 +20,7 @@ pub mod prompt;
 pub mod query;
 pub mod review;
 pub mod rubric;
+pub mod schedule;
 pub mod score;
 pub mod table;
 pub mod verdict;

@@ -11,7 +11,8 @@ use crate::components::{
 };
 use crate::domain::account::{Role, UserChange, UserView};
 use crate::server_fns::accounts::{
-    CreateUser, SetTemporaryPassword, list_users, set_disabled, set_role,
+    CreateUser, SetTemporaryPassword, SetUserBudget, list_users, set_disabled, set_role,
+    set_user_budget,
 };
 
 const BUTTON: &str = "rounded-md px-2 py-1 text-xs font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-40";
@@ -20,6 +21,7 @@ const BUTTON: &str = "rounded-md px-2 py-1 text-xs font-medium ring-1 ring-slate
 pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let password = ServerAction::<SetTemporaryPassword>::new();
+    let budget = ServerAction::<SetUserBudget>::new();
     let change = Action::new(|(id, change): &(i32, UserChange)| {
         let (id, change) = (*id, change.clone());
         async move {
@@ -29,6 +31,7 @@ pub fn UsersPage() -> impl IntoView {
                 UserChange::TemporaryPassword(password) => {
                     crate::server_fns::accounts::set_temporary_password(id, password).await
                 }
+                UserChange::MonthlyBudget(budget) => set_user_budget(id, budget).await,
             }
         }
     });
@@ -38,6 +41,7 @@ pub fn UsersPage() -> impl IntoView {
                 create.version().get(),
                 change.version().get(),
                 password.version().get(),
+                budget.version().get(),
             )
         },
         |_| list_users(),
@@ -46,6 +50,7 @@ pub fn UsersPage() -> impl IntoView {
         [
             create.value().get(),
             password.value().get(),
+            budget.value().get(),
             change.value().get(),
         ]
         .into_iter()
@@ -75,7 +80,7 @@ pub fn UsersPage() -> impl IntoView {
                 <FormError error />
                 <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading users…"</p> }>
                     {move || users.get().map(|list| match list {
-                        Ok(list) => view! { <UserTable list change password /> }.into_any(),
+                        Ok(list) => view! { <UserTable list change password budget /> }.into_any(),
                         Err(e) => view! { <p role="alert" class="text-sm text-red-700">{e.to_string()}</p> }.into_any(),
                     })}
                 </Transition>
@@ -89,12 +94,13 @@ fn UserTable(
     list: Vec<UserView>,
     change: Action<(i32, UserChange), Result<UserView, crate::server_fns::error::AppError>>,
     password: ServerAction<SetTemporaryPassword>,
+    budget: ServerAction<SetUserBudget>,
 ) -> impl IntoView {
     let me = use_current_user();
     view! {
         <table class="w-full rounded-lg border border-slate-200 bg-white text-left text-sm shadow-sm">
             <thead class="bg-slate-50 text-xs uppercase text-slate-500">
-                <tr><th class="px-3 py-2">"User"</th><th>"Role"</th><th>"Last sign-in"</th><th>"Actions"</th></tr>
+                <tr><th class="px-3 py-2">"User"</th><th>"Role"</th><th>"Last sign-in"</th><th>"Monthly budget"</th><th>"Actions"</th></tr>
             </thead>
             <tbody class="divide-y divide-slate-100">
                 {list.into_iter().map(|u| {
@@ -111,6 +117,16 @@ fn UserTable(
                             </td>
                             <td>{u.role.label()}</td>
                             <td data-testid="last-login">{u.last_login_at.as_ref().map_or_else(|| "never".to_string(), local_time)}</td>
+                            <td class="py-2">
+                                <ActionForm action=budget attr:class="flex gap-1" attr:aria-label="Set the monthly budget">
+                                    <input type="hidden" name="id" value=id.to_string() />
+                                    <input type="text" name="monthly_budget_usd" inputmode="decimal" placeholder="team default"
+                                        value=u.monthly_budget_usd.map(|b| format!("{b:.2}")).unwrap_or_default()
+                                        aria-label=format!("Monthly budget of {} in USD", u.name)
+                                        class="w-24 rounded-md border border-slate-300 px-2 py-1 text-xs" />
+                                    <button type="submit" class=BUTTON>"Save"</button>
+                                </ActionForm>
+                            </td>
                             <td class="space-y-1 py-2">
                                 <div class="flex flex-wrap gap-1">
                                     <button type="button" class=BUTTON disabled=myself

@@ -17,6 +17,7 @@ use crate::{
         clear_cache, delete_cache_entry, get_cache_entry, get_cache_stats, list_cache,
         refresh_cache_entry,
     },
+    server_fns::review::research_price,
 };
 
 const PAGE: u64 = 25;
@@ -33,6 +34,17 @@ pub fn CachePage() -> impl IntoView {
     let notice = RwSignal::new(None::<Result<(String, Option<i32>), String>>);
 
     let stats = Resource::new(move || version.get(), |_| get_cache_stats());
+    // A refresh is one company researched afresh: shown before it is confirmed.
+    let price = Resource::new(|| (), |_| research_price());
+    let refresh_price = Signal::derive(move || {
+        price.get().and_then(Result::ok).map(|e| {
+            format!(
+                "It costs about {} ({} Tavily credits and the model's tokens), whatever the cache holds.",
+                crate::components::format::usd(e.usd),
+                e.credits
+            )
+        })
+    });
     let entries = Resource::new(
         move || {
             (
@@ -185,7 +197,7 @@ pub fn CachePage() -> impl IntoView {
                         Ok(list) => {
                             let total = list.total;
                             view! {
-                                <CacheTable entries=list.entries sort descending on_action />
+                                <CacheTable entries=list.entries sort descending on_action refresh_price />
                                 <div class="flex items-center justify-between border-t border-slate-200 p-3 text-sm text-slate-600">
                                     <span>{move || format!("{}–{} of {total}", page.get() * PAGE + 1, ((page.get() + 1) * PAGE).min(total))}</span>
                                     <div class="flex gap-2">

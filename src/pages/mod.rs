@@ -16,6 +16,7 @@ pub mod login;
 pub mod not_found;
 pub mod review;
 pub mod rubric;
+pub mod schedules;
 pub mod settings;
 pub mod setup;
 
@@ -52,3 +53,4 @@ lazy_page!(AuditRoute, admin_audit::AuditPage);
 lazy_page!(RubricRoute, rubric::RubricPage);
 lazy_page!(ReviewRoute, review::ReviewPage);
 lazy_page!(ChangesRoute, changes::ChangesPage);
+lazy_page!(SchedulesRoute, schedules::SchedulesPage);

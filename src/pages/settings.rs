@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::page_header::PageHeader;
+use crate::components::{budget_settings::BudgetSettingsForm, page_header::PageHeader};
 use crate::server_fns::settings::{SettingsSummary, get_settings};
 
 #[component]
@@ -10,8 +10,9 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <PageHeader
             title="Settings"
-            subtitle="How this instance is configured. Change these through environment variables or .env."
+            subtitle="How this instance is configured. Change these through environment variables or .env; budgets are set here."
         />
+        <BudgetSettingsForm />
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading settings…"</p> }>
             {move || {
                 settings

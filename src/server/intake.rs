@@ -72,6 +72,7 @@ pub fn upload_job(
         refresh_cache: false,
         budget_usd: None,
         previous_job_id: None,
+        scheduled: None,
     }
 }
 

@@ -270,6 +270,14 @@ impl Application {
         let engine = self.state.engine.clone();
         let supervisor = engine.spawn_supervisor();
         let housekeeping = spawn_housekeeping(&self.state);
+        // Due schedules are looked for as often as the supervisor looks for work.
+        let scheduler = services::schedules::spawn(
+            self.state.clone(),
+            (self.state.config.job_lease / 3).clamp(
+                std::time::Duration::from_millis(200),
+                std::time::Duration::from_secs(1),
+            ),
+        );
         let router = router(self.state);
         let stopping = engine.clone();
         let served = axum::serve(
@@ -285,6 +293,7 @@ impl Application {
         .await;
         supervisor.abort();
         housekeeping.abort();
+        scheduler.abort();
         engine.stop(STOP_GRACE).await;
         served
     }

@@ -157,6 +157,13 @@ pub async fn set_temporary_password(
     server::team::update_user(&server::state(), &server::actor()?, id, change).await
 }
 
+/// Sets an account's own monthly budget (blank: the team's default for each account).
+#[server(prefix = "/fn", endpoint = "admin/users/budget")]
+pub async fn set_user_budget(id: i32, monthly_budget_usd: String) -> Result<UserView, AppError> {
+    let change = crate::domain::account::UserChange::MonthlyBudget(monthly_budget_usd);
+    server::team::update_user(&server::state(), &server::actor()?, id, change).await
+}
+
 #[server(prefix = "/fn", endpoint = "admin/audit")]
 pub async fn audit_log(skip: u64, limit: u64) -> Result<AuditPage, AppError> {
     server::team::audit_log(&server::state(), &server::actor()?, Some(skip), Some(limit)).await

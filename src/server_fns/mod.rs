@@ -7,6 +7,7 @@ pub mod cache;
 pub mod error;
 pub mod jobs;
 pub mod review;
+pub mod schedules;
 pub mod settings;
 
 /// The state and the signed-in actor of the current request.

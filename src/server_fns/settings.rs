@@ -73,3 +73,21 @@ pub async fn demo_mode() -> Result<bool, AppError> {
         &actor()?,
     ))
 }
+
+/// The monthly budgets in force (set in the app, else from the environment).
+#[server(prefix = "/fn", endpoint = "budgets")]
+pub async fn budget_settings() -> Result<crate::domain::budget::BudgetSettings, AppError> {
+    use crate::server_fns::request::{actor, state};
+    crate::server::services::spend::settings(&state(), &actor()?).await
+}
+
+/// An admin sets the team's monthly budget and each account's (blank: none).
+#[server(prefix = "/fn", endpoint = "budgets/set")]
+pub async fn set_budgets(
+    team_usd: String,
+    each_account_usd: String,
+) -> Result<crate::domain::budget::BudgetSettings, AppError> {
+    use crate::server_fns::request::{actor, state};
+    crate::server::services::spend::set_settings(&state(), &actor()?, &team_usd, &each_account_usd)
+        .await
+}

@@ -260,3 +260,115 @@ async fn an_action_that_would_pass_a_monthly_budget_is_refused_with_402_and_the_
         assert!(grown <= 0.08 + 1e-9, "{grown}");
     }
 }
+
+#[tokio::test]
+async fn budgets_set_in_the_app_replace_the_environment_and_an_account_can_have_its_own() {
+    use territory_planner::{
+        domain::account::{Role, UserChange},
+        server::{auth::Actor, db::accounts, services::team},
+    };
+    for backend in backends() {
+        let app = spawn_app_with_fake(
+            backend,
+            FakeConfig::default(),
+            &[("MONTHLY_BUDGET_USD", "0.01")],
+        )
+        .await;
+        let (_, set) = app.call(Method::GET, "/api/budgets").await;
+        assert_eq!(set["team_usd"], 0.01, "from the environment: {set}");
+        assert_eq!(set["set_by"], serde_json::Value::Null);
+
+        // A member cannot set them; an admin can, with a message for a bad sum.
+        let member = crate::helpers::create_user(&app.state, Role::Member, "rep@example.com").await;
+        let as_member = crate::helpers::client_with_token(&member.token);
+        let body = serde_json::json!({"team_usd": 100.0, "each_account_usd": 20.0});
+        let refused = as_member
+            .put(app.url("/api/budgets"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let bad = app
+            .client
+            .put(app.url("/api/budgets"))
+            .json(&serde_json::json!({"team_usd": -3.0}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        assert!(bad.text().await.unwrap().contains("Team budget"));
+        let set: serde_json::Value = app
+            .client
+            .put(app.url("/api/budgets"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(set["team_usd"], 100.0, "{set}");
+        assert_eq!(set["each_account_usd"], 20.0, "{set}");
+        assert!(set["set_by"].as_str().is_some(), "{set}");
+
+        // The team's $100 now admits what the environment's $0.01 refused.
+        let (status, job) = app
+            .call(Method::POST, "/api/jobs/single?company_name=Anthropic")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{job}");
+        wait_finished(
+            &app,
+            job["id"].as_i64().unwrap() as i32,
+            Duration::from_secs(30),
+        )
+        .await;
+
+        // The member's own budget replaces the $20 every account gets.
+        let admin = accounts::find_user(&app.state.db, app.admin.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let admin = Actor::from_user(&admin, territory_planner::server::auth::Via::Token);
+        let changed = team::update_user(
+            &app.state,
+            &admin,
+            member.id,
+            UserChange::MonthlyBudget("0.002".into()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(changed.monthly_budget_usd, Some(0.002));
+        let months: serde_json::Value = as_member
+            .get(app.url("/api/spend"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(months[1]["scope"], "you", "{months}");
+        assert_eq!(months[1]["budget_usd"], 0.002, "{months}");
+        let searches = app.fake.as_ref().unwrap().stats().total.searches;
+        let refused = as_member
+            .post(app.url("/api/jobs/single?company_name=Cohere"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::PAYMENT_REQUIRED);
+        let text = refused.text().await.unwrap();
+        assert!(
+            text.contains("your monthly budget") && text.contains("of $0.002"),
+            "{text}"
+        );
+        assert_eq!(app.fake.as_ref().unwrap().stats().total.searches, searches);
+        let bad = team::update_user(
+            &app.state,
+            &admin,
+            member.id,
+            UserChange::MonthlyBudget("lots".into()),
+        )
+        .await;
+        assert!(bad.unwrap_err().to_string().contains("not a budget"));
+    }
+}

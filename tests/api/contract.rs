@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Backend, spawn_app};
 
-const ROUTES: [(&str, &str); 33] = [
+const ROUTES: [(&str, &str); 38] = [
     ("get", "/api/health"),
     ("post", "/api/jobs/upload"),
     ("post", "/api/jobs/single"),
@@ -32,6 +32,11 @@ const ROUTES: [(&str, &str); 33] = [
     ("post", "/api/jobs/{id}/resume"),
     ("put", "/api/jobs/{id}/budget"),
     ("get", "/api/spend"),
+    ("get", "/api/budgets"),
+    ("put", "/api/budgets"),
+    ("get", "/api/schedules"),
+    ("post", "/api/schedules"),
+    ("delete", "/api/schedules/{id}"),
     ("get", "/api/jobs/{id}/run-again-plan"),
     ("post", "/api/jobs/{id}/run-again"),
     ("get", "/api/jobs/{id}/changes"),

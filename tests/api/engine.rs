@@ -54,6 +54,7 @@ pub fn new_job(target: &str, names: &[&str]) -> NewJob {
     NewJob {
         budget_usd: None,
         previous_job_id: None,
+        scheduled: None,
         owner_id: None,
         name: "test job".into(),
         target_type: target.into(),

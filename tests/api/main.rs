@@ -24,4 +24,5 @@ mod rest;
 mod restart;
 mod results;
 mod review;
+mod schedules;
 mod webhooks;

@@ -8,6 +8,7 @@ use axum::{
 
 use super::state::AppState;
 
+pub mod budgets;
 pub mod cache;
 pub mod error;
 pub mod events;
@@ -16,6 +17,7 @@ pub mod jobs;
 pub mod openapi;
 pub mod rerun;
 pub mod review;
+pub mod schedules;
 
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
@@ -35,6 +37,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/api/jobs/{id}/resume", post(jobs::resume))
         .route("/api/jobs/{id}/budget", put(jobs::set_budget))
         .route("/api/spend", get(jobs::spend))
+        .route("/api/budgets", get(budgets::get).put(budgets::set))
         .route("/api/jobs/{id}/run-again-plan", get(rerun::plan))
         .route("/api/jobs/{id}/run-again", post(rerun::run_again))
         .route("/api/jobs/{id}/changes", get(rerun::changes))
@@ -63,6 +66,14 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             put(review::set_tier).delete(review::remove_tier),
         )
         .route("/api/review", get(review::queue))
+        .route(
+            "/api/schedules",
+            get(schedules::list).post(schedules::create),
+        )
+        .route(
+            "/api/schedules/{id}",
+            axum::routing::delete(schedules::delete),
+        )
         .route("/api/jobs/{id}/events", get(events::events))
         .route("/api/cache", get(cache::list))
         .route("/api/cache/stats", get(cache::stats))

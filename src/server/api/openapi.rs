@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::{OpenApi, ToSchema};
 
-use super::{cache, events, health, jobs, rerun, review};
+use super::{budgets, cache, events, health, jobs, rerun, review, schedules};
 
 /// Every 4xx/5xx answer of the REST API.
 #[derive(ToSchema)]
@@ -46,6 +46,8 @@ pub struct UploadForm {
         jobs::resume,
         jobs::set_budget,
         jobs::spend,
+        budgets::get,
+        budgets::set,
         rerun::plan,
         rerun::run_again,
         rerun::changes,
@@ -61,6 +63,9 @@ pub struct UploadForm {
         review::not_a_company,
         review::set_tier,
         review::remove_tier,
+        schedules::list,
+        schedules::create,
+        schedules::delete,
         events::events,
         cache::list,
         cache::stats,
@@ -75,6 +80,7 @@ pub struct UploadForm {
     tags(
         (name = "jobs", description = "Research jobs and their companies"),
         (name = "review", description = "Companies waiting for a person, and a person's corrections"),
+        (name = "schedules", description = "Lists run again every N days"),
         (name = "cache", description = "The cross-job research cache"),
         (name = "health", description = "Liveness and database health"),
     )

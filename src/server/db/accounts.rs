@@ -110,6 +110,7 @@ pub fn user_view(u: &user::Model) -> UserView {
         must_change_password: u.must_change_password,
         created_at: u.created_at,
         last_login_at: u.last_login_at,
+        monthly_budget_usd: u.monthly_budget_usd,
     }
 }
 

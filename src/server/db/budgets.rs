@@ -209,3 +209,41 @@ pub async fn set(
     txn.commit().await?;
     Ok(Ok(resumed == 1))
 }
+
+/// The monthly budgets an admin set in the app (`team`, `each_account`).
+pub async fn settings(
+    db: &impl sea_orm::ConnectionTrait,
+) -> Result<Vec<super::entities::budget_setting::Model>, DbErr> {
+    super::entities::budget_setting::Entity::find()
+        .all(db)
+        .await
+}
+
+/// Sets one monthly budget (none: no limit of this kind).
+pub async fn set_setting(
+    db: &impl sea_orm::ConnectionTrait,
+    scope: &str,
+    budget_usd: Option<f64>,
+    set_by: &str,
+) -> Result<(), DbErr> {
+    use super::entities::budget_setting;
+    use sea_orm::{Set, sea_query::OnConflict};
+    budget_setting::Entity::insert(budget_setting::ActiveModel {
+        scope: Set(scope.into()),
+        budget_usd: Set(budget_usd),
+        set_by: Set(set_by.into()),
+        set_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::column(budget_setting::Column::Scope)
+            .update_columns([
+                budget_setting::Column::BudgetUsd,
+                budget_setting::Column::SetBy,
+                budget_setting::Column::SetAt,
+            ])
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! Job queries and mutations. Counters and costs are derived from the
 //! companies' rows, so they are always the sum of what was really spent.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, FromQueryResult,
     QueryFilter, QuerySelect, Set, TransactionSession, TransactionTrait,
@@ -39,6 +39,8 @@ pub struct NewJob {
     pub budget_usd: Option<f64>,
     /// The job whose list this one runs again.
     pub previous_job_id: Option<i32>,
+    /// A scheduled run: its schedule and the time it was due.
+    pub scheduled: Option<(i32, DateTime<Utc>)>,
 }
 
 /// A new job's row with every counter and sum at zero ([`refresh_totals`]
@@ -81,6 +83,8 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
         refresh_cache: Set(new.refresh_cache),
         budget_usd: Set(new.budget_usd),
         previous_job_id: Set(new.previous_job_id),
+        schedule_id: Set(new.scheduled.map(|(id, _)| id)),
+        scheduled_for: Set(new.scheduled.map(|(_, at)| at)),
         total_companies: Set(new.companies.len() as i32),
         created_at: Set(now),
         ..zero_totals()

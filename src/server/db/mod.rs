@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod outages;
 pub mod overrides;
 pub mod review;
+pub mod schedules;
 pub mod views;
 
 use migration::{Migrator, MigratorTrait};

@@ -156,6 +156,7 @@ pub async fn refresh(state: &AppState, actor: &Actor, id: i32) -> Result<CacheRe
             refresh_cache: true,
             budget_usd,
             previous_job_id: None,
+            scheduled: None,
         })
         .await?;
     audit(

@@ -108,7 +108,7 @@ pub(super) async fn submit(
     mut new: NewJob,
 ) -> Result<JobView, AppError> {
     let companies = new.companies.len();
-    if spend::has_monthly_budgets(state) {
+    if spend::has_monthly_budgets(state, actor).await? {
         // Priced as the preview priced it: what the research cache cannot serve is searched.
         let cached = estimate::cached(
             state,
@@ -156,6 +156,7 @@ pub async fn start_single(
         refresh_cache: false,
         budget_usd: budget_cap(request.budget_usd.as_deref())?,
         previous_job_id: None,
+        scheduled: None,
     };
     submit(state, actor, new).await
 }
@@ -315,7 +316,7 @@ pub async fn retry(
     refresh: bool,
 ) -> Result<u64, AppError> {
     let job = managed(state, actor, id, if refresh { "re-run" } else { "retry" }).await?;
-    if spend::has_monthly_budgets(state) {
+    if spend::has_monthly_budgets(state, actor).await? {
         // Priced and admitted like a new job; the job's budget grows by what it may spend now.
         let plan = retry_plan(state, actor, id, refresh).await?;
         let what = if refresh { "This re-run" } else { "This retry" };

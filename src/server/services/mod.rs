@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod rerun;
 pub mod results;
 pub mod review;
+pub mod schedules;
 pub mod settings;
 pub mod spend;
 pub mod team;

@@ -2,7 +2,7 @@
 //! job's companies, linked to it; the new job says what changed since, and
 //! every company keeps its score history across the runs of its rubric.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use super::{
     estimate,
@@ -64,6 +64,18 @@ pub async fn plan(state: &AppState, _actor: &Actor, id: i32) -> Result<Estimate,
 
 /// Runs a finished job's list again as a new job linked to it.
 pub async fn run_again(state: &AppState, actor: &Actor, id: i32) -> Result<JobView, AppError> {
+    run_list_again(state, actor, id, None, None).await
+}
+
+/// Runs a finished job's list again under `budget_usd`; a scheduled run
+/// carries its schedule and the time it was due.
+pub(super) async fn run_list_again(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    budget_usd: Option<f64>,
+    scheduled: Option<(i32, DateTime<Utc>)>,
+) -> Result<JobView, AppError> {
     let job = find_job(state, id).await?;
     if !JobStatus::parse(&job.status).is_some_and(JobStatus::is_finished) {
         return Err(AppError::BadRequest(format!(
@@ -91,8 +103,9 @@ pub async fn run_again(state: &AppState, actor: &Actor, id: i32) -> Result<JobVi
         original_filename: job.original_filename.clone(),
         companies,
         refresh_cache: false,
-        budget_usd: None,
+        budget_usd,
         previous_job_id: Some(id),
+        scheduled,
     };
     submit(state, actor, new).await
 }

@@ -105,6 +105,17 @@ pub async fn update_user(
             row.must_change_password = Set(true);
             ("user.password", "temporary password set".into())
         }
+        UserChange::MonthlyBudget(raw) => {
+            let budget = crate::domain::budget::parse_cap(raw).map_err(AppError::BadRequest)?;
+            row.monthly_budget_usd = Set(budget);
+            (
+                "user.budget",
+                budget.map_or_else(
+                    || "monthly budget: the team's default".into(),
+                    |b| format!("monthly budget {}", crate::domain::budget::usd(b)),
+                ),
+            )
+        }
     };
     let updated = rows::update_user(&state.db, row).await?;
     audit(

@@ -53,6 +53,10 @@ pub struct Model {
     pub budget_usd: Option<f64>,
     /// The job this one runs again ("Run this list again"): what changed is measured against it.
     pub previous_job_id: Option<i32>,
+    /// The schedule that started this run, and the time the run was due
+    /// (unique together: a due run starts once across instances).
+    pub schedule_id: Option<i32>,
+    pub scheduled_for: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,12 +2,14 @@
 
 pub mod api_token;
 pub mod audit_entry;
+pub mod budget_setting;
 pub mod cache_claim;
 pub mod cache_day;
 pub mod cache_entry;
 pub mod company;
 pub mod instance;
 pub mod job;
+pub mod schedule;
 pub mod session;
 pub mod tier_override;
 pub mod user;

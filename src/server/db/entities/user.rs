@@ -15,6 +15,9 @@ pub struct Model {
     pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
+    /// This account's own monthly budget (USD), set by an admin; none: the team default.
+    #[sea_orm(column_type = "Double", nullable)]
+    pub monthly_budget_usd: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
