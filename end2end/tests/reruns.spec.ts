@@ -29,4 +29,13 @@ test("run this list again: priced first, a new linked job, and what changed sinc
   await expect(page.getByTestId("changes-summary")).toContainText("0 new HOT, 0 up, 0 down, 0 dropped out, 4 unchanged.");
   await expect(page.getByTestId("new-hot")).toContainText("New HOT (0)");
   await expect(page.getByTestId("moved-down")).toContainText("Moved down (0)");
+
+  // Each company keeps its score across the runs: both appear in its details.
+  await page.goBack();
+  await hydrated(page);
+  await page.locator(`tr[data-company="${NAMES[0]}"]`).click();
+  const history = page.getByTestId("score-history");
+  await expect(history.getByRole("listitem")).toHaveCount(2);
+  await expect(history.getByRole("listitem").first()).toContainText(`(job #${first.id})`);
+  await expect(history.getByRole("listitem").last()).toContainText("(this job)");
 });

@@ -39,6 +39,9 @@ test("a finished list is scheduled with its price shown, listed on Schedules, an
   await expect(page.getByTestId("schedule-row").filter({ hasText: job.name })).toHaveCount(0);
 });
 
+// The refused budget ("ten") answers 400, which the browser logs.
+test.use({ allowedConsole: [/status of 400/] });
+
 test("an admin sets the monthly budgets on the Settings page and one account's on the Users page", async ({ page, request }) => {
   await page.goto("/settings");
   await hydrated(page);

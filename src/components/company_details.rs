@@ -6,6 +6,7 @@ use super::{
     browser::{local_time, now},
     format::{duration, funding, usd},
     review_panel::ReviewPanel,
+    score_history::ScoreHistory,
     source_link::SourceLink,
     tier_override::TierOverride,
 };
@@ -183,6 +184,7 @@ pub fn CompanyDetails(
                     </ol>
                 </div>
                 <TierOverride company=c.clone() job_id tier_labels />
+                <ScoreHistory job_id company_id=c.id />
                 <p class="text-xs text-slate-500" data-testid="evidence-provenance">{provenance(&c)}</p>
                 <p class="text-xs text-slate-500">
                     {format!(

@@ -26,6 +26,7 @@ pub mod retry_button;
 pub mod review_panel;
 pub mod run_again;
 pub mod schedule_form;
+pub mod score_history;
 pub mod source_link;
 pub mod table_filters;
 pub mod tier_override;

@@ -107,6 +107,8 @@ fn UserTable(
                     let id = u.id;
                     let myself = move || me.get().and_then(|m| m.id) == Some(id);
                     let other_role = if u.role == Role::Admin { Role::Member } else { Role::Admin };
+                    // The property too: a re-rendered row keeps its input, whose typed value would stay.
+                    let budget_text = u.monthly_budget_usd.map(|b| format!("{b:.2}")).unwrap_or_default();
                     view! {
                         <tr data-user=u.email.clone() class=if u.disabled { "text-slate-400" } else { "" }>
                             <td class="px-3 py-2">
@@ -121,7 +123,7 @@ fn UserTable(
                                 <ActionForm action=budget attr:class="flex gap-1" attr:aria-label="Set the monthly budget">
                                     <input type="hidden" name="id" value=id.to_string() />
                                     <input type="text" name="monthly_budget_usd" inputmode="decimal" placeholder="team default"
-                                        value=u.monthly_budget_usd.map(|b| format!("{b:.2}")).unwrap_or_default()
+                                        value=budget_text.clone() prop:value=budget_text
                                         aria-label=format!("Monthly budget of {} in USD", u.name)
                                         class="w-24 rounded-md border border-slate-300 px-2 py-1 text-xs" />
                                     <button type="submit" class=BUTTON>"Save"</button>

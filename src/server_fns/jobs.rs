@@ -176,3 +176,18 @@ pub async fn run_again(id: i32) -> Result<JobView, AppError> {
 pub async fn job_changes(id: i32) -> Result<crate::domain::changes::JobChanges, AppError> {
     crate::server::services::rerun::changes(&server::state(), &server::actor()?, id).await
 }
+
+/// A company's scores in every job of its rubric, oldest first.
+#[server(prefix = "/fn", endpoint = "jobs/company_history")]
+pub async fn company_history(
+    job_id: i32,
+    company_id: i32,
+) -> Result<Vec<crate::domain::changes::HistoryPoint>, AppError> {
+    crate::server::services::rerun::company_history(
+        &server::state(),
+        &server::actor()?,
+        job_id,
+        company_id,
+    )
+    .await
+}

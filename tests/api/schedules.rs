@@ -362,3 +362,41 @@ async fn a_schedule_fires_once_across_two_instances_and_not_again_after_a_restar
     assert_eq!(row.previous_job_id, Some(first.id));
     assert_eq!(row.status, "completed");
 }
+
+#[tokio::test]
+async fn a_schedule_whose_list_was_deleted_says_so_instead_of_running() {
+    let app =
+        spawn_app_with_fake(crate::helpers::Backend::Sqlite, FakeConfig::default(), &[]).await;
+    let job = submit(&app, "iaas", &LIST).await;
+    wait_finished(&app, job, Duration::from_secs(30)).await;
+    let (status, created) = post_schedule(&app, json!({"job_id": job, "every_days": 90})).await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let (status, _) = app.call(Method::DELETE, &format!("/api/jobs/{job}")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let id = created["id"].as_i64().unwrap() as i32;
+    let due = schedules::find(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .next_run_at;
+    let later = due + chrono::Duration::seconds(1);
+    assert_eq!(
+        services::schedules::run_due(&app.state, later)
+            .await
+            .unwrap(),
+        0
+    );
+    let row = schedules::find(&app.state.db, id).await.unwrap().unwrap();
+    let reason = row.last_error.unwrap();
+    assert!(
+        reason.contains(&format!("job #{job} and its runs were deleted")),
+        "{reason}"
+    );
+    let (_, listed) = app.call(Method::GET, "/api/schedules").await;
+    assert_eq!(
+        listed[0]["job_name"],
+        format!("Job {job} (deleted)"),
+        "{listed}"
+    );
+}

@@ -170,12 +170,19 @@ async fn start_run(state: &AppState, s: &schedule::Model) -> Outcome {
         Err(reason) => return Outcome::Skipped(reason),
     };
     // The latest run's list, else the first job's (if the latest was deleted).
-    let mut source = s.job_id;
-    if let Some(last) = s.last_job_id
-        && matches!(jobs::find(&state.db, last).await, Ok(Some(_)))
-    {
-        source = last;
+    let mut source = None;
+    for id in s.last_job_id.into_iter().chain([s.job_id]) {
+        if matches!(jobs::find(&state.db, id).await, Ok(Some(_))) {
+            source = Some(id);
+            break;
+        }
     }
+    let Some(source) = source else {
+        return Outcome::Skipped(format!(
+            "job #{} and its runs were deleted: stop this schedule, or set one up on another job of the list.",
+            s.job_id
+        ));
+    };
     match rerun::run_list_again(
         state,
         &actor,
