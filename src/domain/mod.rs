@@ -2,6 +2,7 @@
 //! names and search queries, the evidence budget, job and company states.
 
 pub mod account;
+pub mod backtest;
 pub mod budget;
 pub mod cache;
 pub mod changes;

@@ -168,3 +168,65 @@ async fn an_outage_pause_is_announced_with_the_provider_named() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_scheduled_run_that_cannot_start_is_announced_once_with_the_reason() {
+    let (addr, received) = receiver().await;
+    let url = format!("http://{addr}/hook");
+    let app = spawn_app_with_fake(
+        crate::helpers::Backend::Sqlite,
+        FakeConfig::default(),
+        &[
+            ("WEBHOOK_URL", url.as_str()),
+            ("WEBHOOK_SECRET", SECRET),
+            ("PUBLIC_URL", "https://planner.example.com"),
+            ("MONTHLY_BUDGET_USD", "0.001"),
+        ],
+    )
+    .await;
+    // Written straight to the database: the monthly budget would refuse the job itself.
+    let job = territory_planner::server::db::jobs::create(
+        &app.state.db,
+        crate::engine::new_job("iaas", &["Anthropic"]),
+    )
+    .await
+    .unwrap();
+    app.state.engine.start(job.id);
+    wait_finished(&app, job.id, Duration::from_secs(30)).await;
+    // The job's own notice, refused once and delivered.
+    deliveries(&received, 2).await;
+
+    let response = app
+        .client
+        .post(app.url("/api/schedules"))
+        .json(&serde_json::json!({"job_id": job.id, "every_days": 30, "first_run_at": chrono::Utc::now().to_rfc3339()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let all = deliveries(&received, 3).await;
+    let notice = verified(&all[2].0, &all[2].1);
+    assert_eq!(notice["event"], "schedule.skipped", "{notice}");
+    assert_eq!(notice["schedule"]["job_id"], job.id);
+    assert_eq!(
+        notice["schedule"]["url"],
+        "https://planner.example.com/schedules"
+    );
+    let reason = notice["schedule"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("the team's monthly budget has $0.000 left")
+            && reason.contains("of $0.001"),
+        "{reason}"
+    );
+    let text = notice["text"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!(
+            "The scheduled run of \"{}\" did not start: ",
+            job.name
+        )) && text.contains("The next run is due "),
+        "{text}"
+    );
+    // Announced once, though the scheduler keeps looking.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(received.all.lock().unwrap().len(), 3);
+}

@@ -179,6 +179,15 @@ impl Engine {
             .usd()
     }
 
+    /// Tells the webhook (if one is set) that a scheduled run did not start.
+    pub fn announce_skipped_schedule(&self, schedule: webhook::ScheduleSummary) {
+        if let Some(settings) = self.inner.settings.webhook.clone() {
+            let subject = format!("schedule {}", schedule.id);
+            let notice = webhook::ScheduleNotice::skipped(schedule, settings.public_url.as_deref());
+            webhook::deliver(self.inner.http.clone(), settings, notice, subject);
+        }
+    }
+
     /// This instance's name in company claims, cache claims and the instances table.
     pub fn instance_id(&self) -> &str {
         &self.inner.instance_id

@@ -190,7 +190,12 @@ pub(super) async fn announce(engine: &Engine, job_id: i32) -> Result<(), DbErr> 
         message: job.error_message.clone(),
         url,
     });
-    webhook::deliver(engine.inner.http.clone(), settings, notice);
+    webhook::deliver(
+        engine.inner.http.clone(),
+        settings,
+        notice,
+        format!("job {job_id}"),
+    );
     Ok(())
 }
 

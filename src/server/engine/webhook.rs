@@ -1,8 +1,9 @@
-//! Job notifications: when a job finishes, fails, is cancelled or pauses,
-//! the instance that ended or paused it (once, whichever it is) POSTs a JSON
-//! summary to `WEBHOOK_URL`: Slack-compatible `text` plus the structured
-//! fields, signed with `WEBHOOK_SECRET` (HMAC-SHA256 over `"{t}.{body}"`,
-//! like Stripe's), retried with a doubling back-off when the receiver fails.
+//! Notices: when a job finishes, fails, is cancelled or pauses, the instance
+//! that ended or paused it (once, whichever it is) POSTs a JSON summary to
+//! `WEBHOOK_URL`, and so does the instance that found a scheduled run could
+//! not start: Slack-compatible `text` plus the structured fields, signed with
+//! `WEBHOOK_SECRET` (HMAC-SHA256 over `"{t}.{body}"`, like Stripe's),
+//! retried with a doubling back-off when the receiver fails.
 
 use std::time::Duration;
 
@@ -92,6 +93,47 @@ impl JobNotice {
     }
 }
 
+/// A scheduled run that did not start, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduleNotice {
+    pub text: String,
+    /// `schedule.skipped`.
+    pub event: String,
+    pub schedule: ScheduleSummary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduleSummary {
+    pub id: i32,
+    pub job_id: i32,
+    pub job_name: String,
+    pub every_days: i32,
+    pub next_run_at: chrono::DateTime<chrono::Utc>,
+    pub reason: String,
+    /// The Schedules page, with `PUBLIC_URL`.
+    pub url: Option<String>,
+}
+
+impl ScheduleNotice {
+    pub fn skipped(mut schedule: ScheduleSummary, public_url: Option<&str>) -> Self {
+        schedule.url = public_url.map(|base| format!("{}/schedules", base.trim_end_matches('/')));
+        let mut text = format!(
+            "The scheduled run of \"{}\" did not start: {} The next run is due {}.",
+            schedule.job_name,
+            schedule.reason,
+            schedule.next_run_at.format("%Y-%m-%d %H:%M UTC")
+        );
+        if let Some(url) = &schedule.url {
+            text.push_str(&format!(" {url}"));
+        }
+        Self {
+            text,
+            event: "schedule.skipped".into(),
+            schedule,
+        }
+    }
+}
+
 /// `t=<timestamp>,v1=<hex HMAC-SHA256 of "{timestamp}.{body}">`.
 pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
@@ -104,8 +146,14 @@ pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
     )
 }
 
-/// Sends the notice in the background, retrying a failed delivery.
-pub fn deliver(client: reqwest::Client, settings: WebhookSettings, notice: JobNotice) {
+/// Sends the notice in the background, retrying a failed delivery;
+/// `subject` ("job 12", "schedule 3") names it in the log.
+pub fn deliver(
+    client: reqwest::Client,
+    settings: WebhookSettings,
+    notice: impl Serialize + Send + 'static,
+    subject: String,
+) {
     tokio::spawn(async move {
         let body = serde_json::to_vec(&notice).expect("plain data serialises");
         let mut wait = settings.first_wait;
@@ -125,25 +173,22 @@ pub fn deliver(client: reqwest::Client, settings: WebhookSettings, notice: JobNo
             match request.send().await {
                 Ok(answer) if answer.status().is_success() => return,
                 Ok(answer) => tracing::warn!(
-                    job_id = notice.job.id,
+                    %subject,
                     attempt,
                     status = answer.status().as_u16(),
-                    "the webhook refused a job notice"
+                    "the webhook refused a notice"
                 ),
                 Err(error) => tracing::warn!(
-                    job_id = notice.job.id,
+                    %subject,
                     attempt,
                     error = %error.without_url(),
-                    "could not deliver a job notice to the webhook"
+                    "could not deliver a notice to the webhook"
                 ),
             }
             tokio::time::sleep(wait).await;
             wait *= 2;
         }
-        tracing::error!(
-            job_id = notice.job.id,
-            "gave up delivering a job notice to the webhook"
-        );
+        tracing::error!(%subject, "gave up delivering a notice to the webhook");
     });
 }
 

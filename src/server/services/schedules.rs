@@ -21,6 +21,7 @@ use crate::{
             jobs,
             schedules::{self, NewSchedule, Outcome},
         },
+        engine::webhook::ScheduleSummary,
         state::AppState,
     },
     server_fns::error::AppError,
@@ -219,10 +220,31 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppE
                 }
             },
         };
-        if let Outcome::Skipped(reason) = &outcome {
+        let skipped = match &outcome {
+            Outcome::Skipped(reason) => Some(reason.clone()),
+            Outcome::Started(_) => None,
+        };
+        // Only the instance that records the skip tells anyone about it.
+        if schedules::advance(&state.db, &s, outcome, now).await?
+            && let Some(reason) = skipped
+        {
             tracing::warn!(schedule_id = s.id, %reason, "a scheduled run did not start");
+            let job_name = jobs::find(&state.db, s.job_id)
+                .await?
+                .map_or_else(|| format!("Job {} (deleted)", s.job_id), |j| j.name);
+            let next_run_at = schedules::find(&state.db, s.id)
+                .await?
+                .map_or(s.next_run_at, |row| row.next_run_at);
+            state.engine.announce_skipped_schedule(ScheduleSummary {
+                id: s.id,
+                job_id: s.job_id,
+                job_name,
+                every_days: s.every_days,
+                next_run_at,
+                reason,
+                url: None,
+            });
         }
-        schedules::advance(&state.db, &s, outcome, now).await?;
     }
     Ok(started)
 }
