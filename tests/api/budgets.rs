@@ -372,3 +372,43 @@ async fn budgets_set_in_the_app_replace_the_environment_and_an_account_can_have_
         assert!(bad.unwrap_err().to_string().contains("not a budget"));
     }
 }
+
+#[tokio::test]
+async fn researching_a_company_again_is_admitted_under_the_monthly_budget() {
+    let app = spawn_app_with_fake(
+        crate::helpers::Backend::Sqlite,
+        FakeConfig::default(),
+        &[("MONTHLY_BUDGET_USD", "0.02")],
+    )
+    .await;
+    // Started by the engine itself (the budget would not admit a second job after it).
+    let job = crate::engine::submit(&app, "iaas", &["Anthropc"]).await;
+    wait_finished(&app, job, Duration::from_secs(30)).await;
+    let typo = rows(&app, job).await.remove(0);
+    assert_eq!(typo.review.as_deref(), Some("unverified"));
+    let searches = app.fake.as_ref().unwrap().stats().total.searches;
+
+    let response = app
+        .client
+        .post(app.url(&format!("/api/jobs/{job}/companies/{}/research", typo.id)))
+        .json(&serde_json::json!({"name": "Anthropic"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYMENT_REQUIRED);
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains("This research is estimated at $") && text.contains("of $0.020"),
+        "{text}"
+    );
+    let unchanged = rows(&app, job).await.remove(0);
+    assert_eq!(
+        (unchanged.name.as_str(), unchanged.status.as_str()),
+        ("Anthropc", "failed")
+    );
+    assert_eq!(
+        app.fake.as_ref().unwrap().stats().total.searches,
+        searches,
+        "nothing was bought"
+    );
+}

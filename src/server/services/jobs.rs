@@ -320,11 +320,7 @@ pub async fn retry(
         // Priced and admitted like a new job; the job's budget grows by what it may spend now.
         let plan = retry_plan(state, actor, id, refresh).await?;
         let what = if refresh { "This re-run" } else { "This retry" };
-        if let Some(extra) = spend::admit(state, actor, what, plan.estimate.usd, None).await? {
-            let per_company = state.engine.company_ceiling_usd();
-            // Room for at least one company is what `admit` just checked.
-            let _ = budgets::set(&state.db, id, Some(job.cost_usd + extra), per_company).await?;
-        }
+        spend::admit_more(state, actor, &job, what, plan.estimate.usd).await?;
     }
     let queued = state.engine.retry(id, refresh).await?;
     let action = if refresh { "job.refresh" } else { "job.retry" };

@@ -179,6 +179,11 @@ pub async fn research_again(
                 .into(),
         ));
     }
+    if super::spend::has_monthly_budgets(state, actor).await? {
+        // One company researched afresh, priced and admitted like any spending action.
+        let price = estimate::estimate(state, 1, 1);
+        super::spend::admit_more(state, actor, &job, "This research", price.usd).await?;
+    }
     let key = cache_key(&name, site.as_deref());
     let kept = overrides::find(&state.db, &key, &job.target_type).await?;
     let queued = review::requeue_corrected(

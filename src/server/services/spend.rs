@@ -12,7 +12,7 @@ use crate::{
     domain::budget::{BudgetScope, BudgetSettings, MonthBudget, job_cap, parse_cap, usd},
     server::{
         auth::Actor,
-        db::{accounts, budgets},
+        db::{accounts, budgets, entities::job},
         state::AppState,
     },
     server_fns::error::AppError,
@@ -153,4 +153,22 @@ pub async fn admit(
         estimate,
         state.engine.company_ceiling_usd(),
     )))
+}
+
+/// Admits more work on a job under the monthly budgets (a retry, a fresh
+/// re-run, a company researched again): refused with 402 and the numbers,
+/// else the job's budget grows by what the new work may spend.
+pub async fn admit_more(
+    state: &AppState,
+    actor: &Actor,
+    job: &job::Model,
+    what: &str,
+    estimate: f64,
+) -> Result<(), AppError> {
+    if let Some(extra) = admit(state, actor, what, estimate, None).await? {
+        let per_company = state.engine.company_ceiling_usd();
+        // Room for at least one company is what `admit` just checked.
+        let _ = budgets::set(&state.db, job.id, Some(job.cost_usd + extra), per_company).await?;
+    }
+    Ok(())
 }
