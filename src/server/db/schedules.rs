@@ -103,13 +103,14 @@ pub enum Outcome {
 }
 
 /// Moves a schedule past the run due at `due_at`, recording what became of
-/// it. Only the first call for this due time changes anything.
+/// it. Only the first call for this due time changes anything; it gets the
+/// next run's time.
 pub async fn advance(
     db: &impl ConnectionTrait,
     schedule: &schedule::Model,
     outcome: Outcome,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<DateTime<Utc>>, DbErr> {
     let mut next = schedule.next_run_at;
     let every = chrono::Duration::days(i64::from(schedule.every_days.max(1)));
     // A schedule that missed runs (the app was down) runs once, then keeps its rhythm.
@@ -130,11 +131,12 @@ pub async fn advance(
             update.col_expr(schedule::Column::LastError, Expr::value(reason))
         }
     };
-    Ok(update
+    let moved = update
         .filter(schedule::Column::Id.eq(schedule.id))
         .filter(schedule::Column::NextRunAt.eq(schedule.next_run_at))
         .exec(db)
         .await?
         .rows_affected
-        == 1)
+        == 1;
+    Ok(moved.then_some(next))
 }

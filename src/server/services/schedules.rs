@@ -53,6 +53,7 @@ async fn views(
     }
     let mut views = Vec::with_capacity(rows.len());
     for s in rows {
+        let can_stop = may_stop(actor, &s);
         views.push(ScheduleView {
             id: s.id,
             job_id: s.job_id,
@@ -65,11 +66,16 @@ async fn views(
             last_run_at: s.last_run_at,
             last_error: s.last_error,
             runs: schedules::runs(&state.db, s.id).await?,
-            can_stop: actor.is_admin() || (s.created_by.is_some() && s.created_by == actor.user_id),
+            can_stop,
             created_by: s.created_by_name,
         });
     }
     Ok(views)
+}
+
+/// A schedule is stopped by the person who set it up, or an admin.
+fn may_stop(actor: &Actor, s: &schedule::Model) -> bool {
+    actor.is_admin() || (s.created_by.is_some() && s.created_by == actor.user_id)
 }
 
 /// Every schedule of the team, the next to run first.
@@ -126,8 +132,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i32) -> Result<(), AppE
             "Schedule {id} not found; it may have been stopped already"
         ))
     })?;
-    let mine = found.created_by.is_some() && found.created_by == actor.user_id;
-    if !mine && !actor.is_admin() {
+    if !may_stop(actor, &found) {
         return Err(AppError::Forbidden(format!(
             "Only {}, who set up this schedule, or an admin can stop it.",
             found.created_by_name
@@ -225,16 +230,13 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppE
             Outcome::Started(_) => None,
         };
         // Only the instance that records the skip tells anyone about it.
-        if schedules::advance(&state.db, &s, outcome, now).await?
+        if let Some(next_run_at) = schedules::advance(&state.db, &s, outcome, now).await?
             && let Some(reason) = skipped
         {
             tracing::warn!(schedule_id = s.id, %reason, "a scheduled run did not start");
             let job_name = jobs::find(&state.db, s.job_id)
                 .await?
                 .map_or_else(|| format!("Job {} (deleted)", s.job_id), |j| j.name);
-            let next_run_at = schedules::find(&state.db, s.id)
-                .await?
-                .map_or(s.next_run_at, |row| row.next_run_at);
             state.engine.announce_skipped_schedule(ScheduleSummary {
                 id: s.id,
                 job_id: s.job_id,
