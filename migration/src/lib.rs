@@ -10,6 +10,7 @@ mod m20261202_000001_share_work;
 mod m20261203_000001_review_and_overrides;
 mod m20261204_000001_outages_and_v1_import;
 mod m20261205_000001_schedules_and_budgets;
+mod m20261206_000001_rubric_studio;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_review_and_overrides::Migration),
             Box::new(m20261204_000001_outages_and_v1_import::Migration),
             Box::new(m20261205_000001_schedules_and_budgets::Migration),
+            Box::new(m20261206_000001_rubric_studio::Migration),
         ]
     }
 }

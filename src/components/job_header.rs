@@ -9,6 +9,7 @@ use super::{
     current_user::use_current_user,
     format::{duration, usd},
     job_budget::{budget_line, raise_budget_view},
+    rescore_form::RescoreButton,
     retry_button::RetryButton,
     run_again::RunAgainButton,
     schedule_form::ScheduleButton,
@@ -17,6 +18,14 @@ use crate::{
     domain::{job::JobStatus, views::JobView},
     server_fns::jobs::{cancel_job, delete_job, retry_job},
 };
+
+/// The "How scoring works" page of the version the job scores with.
+fn rubric_href(job: &JobView) -> String {
+    match job.rubric_version {
+        Some(v) => format!("/rubrics/{}?version={v}", job.job_type),
+        None => format!("/rubrics/{}", job.job_type),
+    }
+}
 
 /// Seconds left at the rate seen so far, while running.
 fn eta_seconds(job: &JobView) -> Option<f64> {
@@ -87,7 +96,13 @@ pub fn JobHeader(
                         {move || type_label.get()} " · by " {field(|j| j.submitted_by.clone())}
                         {move || job.get().and_then(|j| j.original_filename).map(|f| format!(" · {f}"))}
                         " · "
-                        <a class="text-emerald-700 underline" href=move || job.get().map(|j| format!("/rubrics/{}", j.job_type)).unwrap_or_default()>"How scoring works"</a>
+                        <a class="text-emerald-700 underline" data-testid="rubric-version" href=move || job.get().map(|j| rubric_href(&j)).unwrap_or_default()>
+                            {move || job.get().and_then(|j| j.rubric_version).map_or_else(|| "How scoring works".to_string(), |v| format!("How scoring works (v{v})"))}
+                        </a>
+                        {move || job.get().filter(|j| j.backtest).map(|j| view! {
+                            " · "
+                            <a class="text-emerald-700 underline" data-testid="backtest-link" href=format!("/jobs/{}/backtest", j.id)>"Back-test report"</a>
+                        })}
                         {move || job.get().and_then(|j| j.previous_job_id.map(|p| (j.id, p))).map(|(id, p)| view! {
                             " · "
                             <a class="text-emerald-700 underline" data-testid="what-changed" href=format!("/jobs/{id}/changes")>{format!("What changed since job #{p}")}</a>
@@ -119,6 +134,13 @@ pub fn JobHeader(
                         format!("{counts} · saved {} and {}", usd(j.usd_saved), duration(j.seconds_saved))
                     }
                 })}</dd></div>
+                {move || job.get().filter(|j| j.scoring_only || j.score_hits > 0).map(|j| view! {
+                    <div data-testid="score-cache"><dt class="inline">"Scoring: "</dt><dd class="inline">{format!(
+                        "{}{} reused from the score cache",
+                        if j.scoring_only { "from stored evidence, no searches · " } else { "" },
+                        j.score_hits
+                    )}</dd></div>
+                })}
                 {move || job.get().as_ref().and_then(eta_seconds).map(|s| view! { <div><dt class="inline">"About "</dt><dd class="inline">{format!("{} left", duration(s))}</dd></div> })}
             </dl>
             {move || job.get().and_then(|j| j.error_message).map(|m| {
@@ -154,6 +176,7 @@ pub fn JobHeader(
                 <Show when=move || !running() && me.get().is_some()>
                     <RunAgainButton job_id=Signal::derive(id) />
                     <ScheduleButton job_id=Signal::derive(id) />
+                    <RescoreButton job_id=Signal::derive(id) rubric_id=Signal::derive(move || job.get().map(|j| j.job_type).unwrap_or_default()) />
                 </Show>
                 <a class=button href=move || export_href.get() download>"Export CSV"</a>
                 <Show when=move || !running() && may_manage()>

@@ -2,6 +2,7 @@
 
 pub mod app_frame;
 pub mod auth_card;
+pub mod backtest_chart;
 pub mod badges;
 pub mod browser;
 pub mod budget_settings;
@@ -22,6 +23,7 @@ pub mod month_spend;
 pub mod new_job;
 pub mod page_header;
 pub mod pager;
+pub mod rescore_form;
 pub mod retry_button;
 pub mod review_panel;
 pub mod run_again;

@@ -9,11 +9,29 @@ use super::rubric::PriorityTier;
 /// What happened with an account, as the labelled file says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Outcome {
     /// Won, a customer, a good fit.
     Positive,
     /// Lost, not a customer, a bad fit.
     Negative,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Positive => "positive",
+            Self::Negative => "negative",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "positive" => Some(Self::Positive),
+            "negative" => Some(Self::Negative),
+            _ => None,
+        }
+    }
 }
 
 /// The words an outcome column may hold for each side (compared without case,
@@ -65,6 +83,7 @@ pub struct Labelled {
 
 /// One tier's row of the tier-by-outcome table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TierOutcomes {
     pub tier: PriorityTier,
     pub positives: u32,
@@ -75,6 +94,7 @@ pub struct TierOutcomes {
 
 /// What a back-test reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Metrics {
     pub tiers: Vec<TierOutcomes>,
     /// Of the accounts ranked HOT or WARM, the share that were positive.

@@ -58,6 +58,76 @@ pub struct JobChanges {
     pub dropped: Vec<Change>,
     /// Same tier in both runs.
     pub unchanged: usize,
+    /// Same tier, different score, biggest move first.
+    #[serde(default)]
+    pub score_moves: Vec<Change>,
+    /// The companies whose reasoning changed most (a re-score's comparison).
+    #[serde(default)]
+    pub reasoning: Vec<ReasoningChange>,
+    /// The rubric versions of the two runs ("IaaS Targets v2"), when known.
+    #[serde(default)]
+    pub versions: Option<(String, String)>,
+}
+
+/// A company whose reasoning changed between two runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReasoningChange {
+    pub name: String,
+    pub company_id: i32,
+    pub before: String,
+    pub after: String,
+    /// How much of the wording changed, 0 (same words) to 1 (no word in common).
+    pub changed: f64,
+}
+
+fn words(text: &str) -> std::collections::HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// How different two texts' words are: 1 minus the Jaccard index of their word sets.
+pub fn wording_change(before: &str, after: &str) -> f64 {
+    let (a, b) = (words(before), words(after));
+    let union = a.union(&b).count();
+    if union == 0 {
+        return 0.0;
+    }
+    1.0 - a.intersection(&b).count() as f64 / union as f64
+}
+
+/// One company's reasoning in a run: key, name, row id, text.
+pub type Reasoned = (String, String, i32, String);
+
+/// The `limit` companies whose reasoning changed most, most first (unchanged ones left out).
+pub fn reasoning_changes(
+    before: &[Reasoned],
+    after: &[Reasoned],
+    limit: usize,
+) -> Vec<ReasoningChange> {
+    let earlier: std::collections::HashMap<&str, &str> = before
+        .iter()
+        .map(|(key, _, _, text)| (key.as_str(), text.as_str()))
+        .collect();
+    let mut changes: Vec<ReasoningChange> = after
+        .iter()
+        .filter_map(|(key, name, id, text)| {
+            let was = earlier.get(key.as_str())?;
+            let changed = wording_change(was, text);
+            (changed > 0.0).then(|| ReasoningChange {
+                name: name.clone(),
+                company_id: *id,
+                before: (*was).to_string(),
+                after: text.clone(),
+                changed,
+            })
+        })
+        .collect();
+    changes.sort_by(|a, b| b.changed.total_cmp(&a.changed));
+    changes.truncate(limit);
+    changes
 }
 
 /// One company in a run: key, name, row id, result.
@@ -101,7 +171,12 @@ pub fn compare(job_id: i32, previous_job_id: i32, before: &[Entry], after: &[Ent
             (Some(was), Some(now)) if rank(now.tier) < rank(was.tier) => changes.up.push(change),
             (Some(was), Some(now)) if rank(now.tier) > rank(was.tier) => changes.down.push(change),
             (Some(_), None) => changes.dropped.push(change),
-            (Some(_), Some(_)) => changes.unchanged += 1,
+            (Some(was), Some(now)) => {
+                changes.unchanged += 1;
+                if was.score != now.score {
+                    changes.score_moves.push(change);
+                }
+            }
             _ => {}
         }
     }
@@ -120,6 +195,7 @@ pub fn compare(job_id: i32, previous_job_id: i32, before: &[Entry], after: &[Ent
     let by_move = |c: &Change| std::cmp::Reverse(c.score_change().map_or(0, i32::abs));
     changes.up.sort_by_key(by_move);
     changes.down.sort_by_key(by_move);
+    changes.score_moves.sort_by_key(by_move);
     changes
 }
 
@@ -163,9 +239,35 @@ mod tests {
         assert_eq!(names(&changes.down), ["b"]);
         assert_eq!(names(&changes.dropped), ["e", "gone"]);
         assert_eq!(changes.unchanged, 1);
+        assert_eq!(names(&changes.score_moves), ["d"]);
         assert_eq!(changes.new_hot[0].score_change(), Some(30));
         assert_eq!(changes.down[0].score_change(), Some(-30));
         assert_eq!(changes.new_hot[1].score_change(), None);
         assert_eq!(changes.dropped[1].company_id, None);
+    }
+
+    #[test]
+    fn the_reasoning_that_changed_most_comes_first() {
+        assert_eq!(
+            wording_change("Trains its own models", "trains its OWN models."),
+            0.0
+        );
+        assert_eq!(wording_change("GPU cluster", "API reseller"), 1.0);
+        let reasoned =
+            |key: &str, text: &str| (key.to_string(), key.to_uppercase(), 1, text.to_string());
+        let before = [
+            reasoned("a", "trains large models on its own cluster"),
+            reasoned("b", "uses the OpenAI API for chat"),
+            reasoned("c", "same words here"),
+        ];
+        let after = [
+            reasoned("a", "trains large models on rented cloud GPUs"),
+            reasoned("b", "builds robotics foundation models"),
+            reasoned("c", "same words here"),
+        ];
+        let changes = reasoning_changes(&before, &after, 10);
+        let order: Vec<_> = changes.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(order, ["B", "A"]);
+        assert_eq!(changes[0].before, "uses the OpenAI API for chat");
     }
 }

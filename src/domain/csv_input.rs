@@ -38,6 +38,9 @@ const WEBSITE_HEADERS: &[&str] = &[
 pub struct CsvCompany {
     pub name: CompanyName,
     pub website: Option<String>,
+    /// A labelled file's outcome for the company (won/lost…), for a back-test.
+    #[serde(default)]
+    pub outcome: Option<super::backtest::Outcome>,
 }
 
 /// What a file held, before anything is started.
@@ -53,6 +56,9 @@ pub struct ParsedCsv {
     /// The header of the name column.
     pub name_column: Option<String>,
     pub website_column: Option<String>,
+    /// A labelled file's outcome column, and how its words were read.
+    #[serde(default)]
+    pub outcomes: Option<super::csv_outcome::OutcomeColumn>,
     /// Rows left out because of what they hold, each with what to fix (the first 20).
     pub rejected: Vec<String>,
     /// How many rows were rejected in all.
@@ -136,6 +142,8 @@ pub fn parse_delimited(text: &str, delimiter: u8, max_rows: usize) -> Result<Par
     let headers: Vec<String> = first.iter().map(str::to_string).collect();
     let name_index = find_column(&headers, NAME_HEADERS);
     let website_index = find_column(&headers, WEBSITE_HEADERS);
+    let outcome_index = find_column(&headers, super::csv_outcome::OUTCOME_HEADERS);
+    let mut raw_outcomes = Vec::new();
     let single_column = headers.iter().filter(|h| !h.trim().is_empty()).count() == 1;
     let name_index = match name_index {
         Some(i) => i,
@@ -167,6 +175,7 @@ pub fn parse_delimited(text: &str, delimiter: u8, max_rows: usize) -> Result<Par
         too_long: 0,
         name_column: Some(headers[name_index].trim().to_string()),
         website_column: website_index.map(|i| headers[i].trim().to_string()),
+        outcomes: None,
         rejected: Vec::new(),
         rejected_count: 0,
     };
@@ -216,7 +225,21 @@ pub fn parse_delimited(text: &str, delimiter: u8, max_rows: usize) -> Result<Par
             parsed.duplicates += 1;
             continue;
         }
-        parsed.companies.push(CsvCompany { name, website });
+        raw_outcomes.push((
+            line,
+            outcome_index
+                .and_then(|i| record.get(i))
+                .unwrap_or_default()
+                .to_string(),
+        ));
+        parsed.companies.push(CsvCompany {
+            name,
+            website,
+            outcome: None,
+        });
+    }
+    if let Some(i) = outcome_index {
+        super::csv_outcome::label(&mut parsed, headers[i].trim(), raw_outcomes);
     }
     if parsed.companies.is_empty() {
         return Err(match parsed.rejected.first() {
@@ -236,7 +259,7 @@ pub fn parse_delimited(text: &str, delimiter: u8, max_rows: usize) -> Result<Par
 }
 
 impl ParsedCsv {
-    fn reject(&mut self, message: String) {
+    pub(super) fn reject(&mut self, message: String) {
         self.rejected_count += 1;
         if self.rejected.len() < MAX_REJECTIONS_SHOWN {
             self.rejected.push(message);

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod backtest;
+pub mod backtest_report;
 pub mod budget;
 pub mod cache;
 pub mod changes;
@@ -12,6 +13,7 @@ pub mod company_name;
 pub mod csv_export;
 #[cfg(feature = "ssr")]
 pub mod csv_input;
+pub mod csv_outcome;
 pub mod evidence;
 pub mod job;
 #[cfg(feature = "ssr")]
@@ -23,6 +25,7 @@ pub mod review;
 pub mod rubric;
 pub mod schedule;
 pub mod score;
+pub mod studio;
 pub mod table;
 pub mod verdict;
 pub mod views;

@@ -76,6 +76,20 @@ pub struct JobView {
     /// The job whose list this one runs again: what changed is measured against it.
     #[serde(default)]
     pub previous_job_id: Option<i32>,
+    /// The rubric version it scores with: its id and its number ("v3").
+    #[serde(default)]
+    pub rubric_version_id: Option<i32>,
+    #[serde(default)]
+    pub rubric_version: Option<i32>,
+    /// Re-scored from another job's stored evidence (no searches).
+    #[serde(default)]
+    pub scoring_only: bool,
+    /// Companies whose score the score cache served (no scoring call).
+    #[serde(default)]
+    pub score_hits: i32,
+    /// Its companies carry won/lost outcomes: it has a back-test report.
+    #[serde(default)]
+    pub backtest: bool,
 }
 
 impl JobView {
@@ -234,6 +248,9 @@ pub struct TargetTypeView {
     pub id: String,
     pub label: String,
     pub description: String,
+    /// The latest version's number (a new job scores with it).
+    #[serde(default)]
+    pub version: i32,
     /// use_case, scale_budget, growth and confidence, in that order.
     pub criteria: Vec<CriterionView>,
     /// Display label per priority tier (HOT, WARM, WATCH, COLD).
@@ -260,6 +277,9 @@ pub struct UploadPreview {
     pub rejected: Vec<String>,
     #[serde(default)]
     pub rejected_count: usize,
+    /// A labelled file's outcome column and how its words were read (a back-test).
+    #[serde(default)]
+    pub outcomes: Option<String>,
 }
 
 /// Percentage of finished companies, one decimal, 0 for an empty job.

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     components::page_header::PageHeader,
-    domain::changes::{Change, RunResult},
+    domain::changes::{Change, ReasoningChange, RunResult},
     server_fns::jobs::job_changes,
 };
 
@@ -48,6 +48,29 @@ fn ChangeList(title: &'static str, testid: &'static str, changes: Vec<Change>) -
     }
 }
 
+/// The companies whose reasoning changed most, before and after.
+#[component]
+fn ReasoningList(changes: Vec<ReasoningChange>) -> impl IntoView {
+    let count = changes.len();
+    view! {
+        <section class="mt-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="reasoning-changes">
+            <h2 class="font-semibold text-slate-900">{format!("Reasoning that changed most ({count})")}</h2>
+            {(count == 0).then(|| view! { <p class="mt-1 text-sm text-slate-500">"The reasoning is the same."</p> })}
+            <ul class="mt-2 space-y-3 text-sm">
+                {changes.into_iter().map(|c| view! {
+                    <li data-company=c.name.clone()>
+                        <p class="font-medium text-slate-800">{c.name.clone()}<span class="ml-2 text-xs font-normal text-slate-500">{format!("{:.0}% of the wording changed", c.changed * 100.0)}</span></p>
+                        <div class="mt-1 grid gap-2 md:grid-cols-2">
+                            <p class="rounded bg-slate-50 p-2 text-slate-600"><span class="block text-xs uppercase text-slate-400">"Before"</span>{c.before.clone()}</p>
+                            <p class="rounded bg-emerald-50 p-2 text-slate-800"><span class="block text-xs uppercase text-emerald-600">"Now"</span>{c.after.clone()}</p>
+                        </div>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
 #[component]
 pub fn ChangesPage() -> impl IntoView {
     let params = use_params_map();
@@ -60,7 +83,7 @@ pub fn ChangesPage() -> impl IntoView {
     };
     let changes = Resource::new(id, job_changes);
     view! {
-        <PageHeader title="What changed" subtitle="This run of the list against the one before it: companies that became HOT, moved a tier up or down, or dropped out, with their score change." />
+        <PageHeader title="What changed" subtitle="This run of the list (or re-score) against the one before it: companies that became HOT, moved a tier up or down, or dropped out, with their score change, and the reasoning that changed most." />
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Comparing…"</p> }>
             {move || changes.get().map(|found| match found {
                 Err(error) => view! { <p role="alert" class="rounded-md bg-red-50 p-4 text-sm text-red-800">{error.to_string()}</p> }.into_any(),
@@ -71,6 +94,9 @@ pub fn ChangesPage() -> impl IntoView {
                     let job_id = c.job_id;
                     let previous = c.previous_job_id.unwrap_or_default();
                     view! {
+                        {c.versions.clone().filter(|(a, b)| a != b).map(|(before, after)| view! {
+                            <p class="mb-2 text-sm font-medium text-slate-800" data-testid="changes-versions">{format!("Scored with {before} before, {after} now.")}</p>
+                        })}
                         <p class="mb-4 text-sm text-slate-600" data-testid="changes-summary">
                             <a class="text-emerald-700 hover:underline" href=format!("/jobs/{job_id}")>{format!("Job #{job_id}")}</a>
                             " against "
@@ -82,7 +108,9 @@ pub fn ChangesPage() -> impl IntoView {
                             <ChangeList title="Moved up" testid="moved-up" changes=c.up />
                             <ChangeList title="Moved down" testid="moved-down" changes=c.down />
                             <ChangeList title="Dropped out" testid="dropped" changes=c.dropped />
+                            <ChangeList title="Same tier, new score" testid="score-moves" changes=c.score_moves />
                         </div>
+                        <ReasoningList changes=c.reasoning />
                     }.into_any()
                 }
             })}

@@ -3,7 +3,7 @@
 //! each tier recommends.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     domain::rubric::{Criterion, CriterionMode, PriorityTier, Rubric},
@@ -13,8 +13,18 @@ use crate::{
 #[component]
 pub fn RubricPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let rubric = Resource::new(move || id.get(), get_rubric);
+    let version = Memo::new(move |_| {
+        query
+            .read()
+            .get("version")
+            .and_then(|v| v.parse::<i32>().ok())
+    });
+    let rubric = Resource::new(
+        move || (id.get(), version.get()),
+        |(id, version)| get_rubric(id, version),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading the rubric…"</p> }>
             {move || rubric.get().map(|result| match result {

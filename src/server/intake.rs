@@ -65,14 +65,16 @@ pub fn upload_job(
             .companies
             .into_iter()
             .map(|c| NewCompany {
-                name: c.name,
-                website: c.website,
+                outcome: c.outcome,
+                ..NewCompany::new(c.name, c.website)
             })
             .collect(),
         refresh_cache: false,
         budget_usd: None,
         previous_job_id: None,
         scheduled: None,
+        rubric_version: None,
+        scoring_only: false,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod guard;
 pub mod import_v1;
 pub mod intake;
 pub mod providers;
+pub mod rubric_book;
 pub mod rubrics;
 pub mod services;
 pub mod startup;

@@ -231,6 +231,15 @@ mod tests {
     }
 
     #[test]
+    fn an_exported_rubric_reads_back_the_same() {
+        for rubric in Rubrics::built_in().all() {
+            let text = toml::to_string_pretty(rubric.as_ref()).unwrap();
+            let back: Rubric = toml::from_str(&text).unwrap();
+            assert_eq!(&back, rubric.as_ref());
+        }
+    }
+
+    #[test]
     fn a_broken_rubric_file_is_reported_with_its_name() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.toml"), "id = \"bad\"\nlabel = 3\n").unwrap();

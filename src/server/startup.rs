@@ -27,6 +27,7 @@ use super::{
         LlmProvider, SearchProvider, llm::OpenAiCompatibleClient, retry::RetryPolicy,
         tavily::TavilyClient,
     },
+    rubric_book::RubricBook,
     rubrics::{RubricLoadError, Rubrics},
     services,
     state::AppState,
@@ -50,6 +51,8 @@ pub enum StartupError {
     Leptos(String),
     #[error("rubrics: {0}")]
     Rubrics(#[from] RubricLoadError),
+    #[error("cannot seed the rubrics into the database: {0}")]
+    SeedRubrics(sea_orm::DbErr),
     #[error("cannot start the built-in demo upstream: {0}")]
     Demo(std::io::Error),
     #[error("{0}")]
@@ -88,6 +91,7 @@ fn engine_settings(config: &Config) -> EngineSettings {
             attempts: 5,
             first_wait: config.retry_base_delay * 2,
         }),
+        llm_model: config.llm_model.clone(),
     }
 }
 
@@ -195,6 +199,9 @@ impl Application {
         let rubrics = Rubrics::load(&config.rubrics_dir)?;
         let db = db::connect_and_migrate(&config.database_url).await?;
         let (search, llm, demo_upstream) = providers(&config).await?;
+        let rubrics = RubricBook::seeded(db.clone(), &rubrics)
+            .await
+            .map_err(StartupError::SeedRubrics)?;
         let engine = Engine::new(db.clone(), search, llm, rubrics, engine_settings(&config));
         let addr = leptos_options.site_addr;
         if config.security.auth_mode == AuthMode::Off && !addr.ip().is_loopback() {

@@ -70,10 +70,13 @@ pub async fn list_jobs(
     server::jobs::list(&server::state(), &server::actor()?, query).await
 }
 
-/// One rubric, whole, for the "How scoring works" page.
+/// One rubric version (none: the latest), whole, for the "How scoring works" page.
 #[server(prefix = "/fn", endpoint = "jobs/rubric")]
-pub async fn get_rubric(id: String) -> Result<crate::domain::rubric::Rubric, AppError> {
-    server::jobs::rubric(&server::state(), &server::actor()?, &id)
+pub async fn get_rubric(
+    id: String,
+    version: Option<i32>,
+) -> Result<crate::domain::rubric::Rubric, AppError> {
+    server::jobs::rubric(&server::state(), &server::actor()?, &id, version).await
 }
 
 /// The job and its tier counts, without its companies.
@@ -96,10 +99,7 @@ pub async fn get_company(id: i32, company_id: i32) -> Result<CompanyView, AppErr
 
 #[server(prefix = "/fn", endpoint = "jobs/target_types")]
 pub async fn target_types() -> Result<Vec<TargetTypeView>, AppError> {
-    Ok(server::jobs::target_types(
-        &server::state(),
-        &server::actor()?,
-    ))
+    server::jobs::target_types(&server::state(), &server::actor()?).await
 }
 
 /// Reads an uploaded CSV and says what a job would hold and cost. Starts nothing.

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod review;
 pub mod schedules;
 pub mod settings;
+pub mod studio;
 
 /// The state and the signed-in actor of the current request.
 #[cfg(feature = "ssr")]

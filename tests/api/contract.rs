@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Backend, spawn_app};
 
-const ROUTES: [(&str, &str); 38] = [
+const ROUTES: [(&str, &str); 48] = [
     ("get", "/api/health"),
     ("post", "/api/jobs/upload"),
     ("post", "/api/jobs/single"),
@@ -37,6 +37,16 @@ const ROUTES: [(&str, &str); 38] = [
     ("get", "/api/schedules"),
     ("post", "/api/schedules"),
     ("delete", "/api/schedules/{id}"),
+    ("get", "/api/rubrics"),
+    ("post", "/api/rubrics"),
+    ("post", "/api/rubrics/import"),
+    ("get", "/api/rubrics/{id}"),
+    ("post", "/api/rubrics/{id}/versions"),
+    ("get", "/api/rubrics/{id}/export"),
+    ("get", "/api/jobs/{id}/rescore-plan"),
+    ("post", "/api/jobs/{id}/rescore"),
+    ("get", "/api/jobs/{id}/backtest"),
+    ("get", "/api/jobs/{id}/backtest.csv"),
     ("get", "/api/jobs/{id}/run-again-plan"),
     ("post", "/api/jobs/{id}/run-again"),
     ("get", "/api/jobs/{id}/changes"),

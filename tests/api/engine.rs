@@ -55,6 +55,8 @@ pub fn new_job(target: &str, names: &[&str]) -> NewJob {
         budget_usd: None,
         previous_job_id: None,
         scheduled: None,
+        rubric_version: None,
+        scoring_only: false,
         owner_id: None,
         name: "test job".into(),
         target_type: target.into(),
@@ -63,10 +65,7 @@ pub fn new_job(target: &str, names: &[&str]) -> NewJob {
         refresh_cache: false,
         companies: names
             .iter()
-            .map(|n| NewCompany {
-                name: CompanyName::parse(n).unwrap(),
-                website: None,
-            })
+            .map(|n| NewCompany::new(CompanyName::parse(n).unwrap(), None))
             .collect(),
     }
 }
@@ -132,8 +131,16 @@ fn assert_all_settled(rows: &[company::Model]) {
 }
 
 /// Points, totals and tiers follow the rubric tables.
-fn assert_scores_follow_the_rubric(app: &TestApp, target: &str, rows: &[company::Model]) {
-    let rubric = app.state.engine.rubrics().get(target).unwrap();
+async fn assert_scores_follow_the_rubric(app: &TestApp, target: &str, rows: &[company::Model]) {
+    let version = app
+        .state
+        .engine
+        .rubrics()
+        .latest(target)
+        .await
+        .unwrap()
+        .unwrap();
+    let rubric = &version.rubric;
     for c in rows.iter().filter(|c| c.status == "completed") {
         let tier = c.use_case_tier.as_deref().unwrap();
         let points = rubric.criteria.use_case.option(tier).unwrap().points as i32;
@@ -177,7 +184,7 @@ async fn v1s_sample_and_failure_cases_run_end_to_end() {
         assert_eq!(job.status, "completed", "{backend:?}");
         let rows = rows(&app, job_id).await;
         assert_all_settled(&rows);
-        assert_scores_follow_the_rubric(&app, "iaas", &rows);
+        assert_scores_follow_the_rubric(&app, "iaas", &rows).await;
 
         let fake = app.fake.as_ref().unwrap();
         for fake_company in [
@@ -248,7 +255,7 @@ async fn the_managed_inference_rubric_scores_with_its_own_tables() {
     wait_finished(&app, job_id, Duration::from_secs(30)).await;
     let rows = rows(&app, job_id).await;
     assert_all_settled(&rows);
-    assert_scores_follow_the_rubric(&app, "managed_inference", &rows);
+    assert_scores_follow_the_rubric(&app, "managed_inference", &rows).await;
     let harvey = by_name(&rows, "Harvey AI");
     assert_eq!(
         harvey.score_scale_budget,
@@ -310,7 +317,7 @@ async fn every_fault_kind_ends_each_company_completed_or_failed() {
         assert_eq!(job.status, "completed");
         let rows = rows(&app, job_id).await;
         assert_all_settled(&rows);
-        assert_scores_follow_the_rubric(&app, "iaas", &rows);
+        assert_scores_follow_the_rubric(&app, "iaas", &rows).await;
         let fake = app.fake.as_ref().unwrap();
         assert!(
             fake.stats().faults_injected > 5,

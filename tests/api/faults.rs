@@ -13,6 +13,7 @@ use territory_planner::server::{
         ChatRequest, ChatResponse, LlmProvider, ProviderError, llm::OpenAiCompatibleClient,
         retry::RetryPolicy, tavily::TavilyClient,
     },
+    rubric_book::RubricBook,
     rubrics::Rubrics,
 };
 
@@ -66,7 +67,9 @@ async fn a_company_whose_task_panics_fails_with_a_reason_and_the_job_ends() {
                 inner: OpenAiCompatibleClient::new(&fake.llm_url(), None, "m", timeout, retry),
                 company: "Cohere",
             }),
-            Rubrics::load(Path::new("rubrics")).unwrap(),
+            RubricBook::seeded(conn.clone(), &Rubrics::load(Path::new("rubrics")).unwrap())
+                .await
+                .unwrap(),
             EngineSettings {
                 lease: Duration::from_secs(1),
                 ..EngineSettings::default()

@@ -25,4 +25,5 @@ mod restart;
 mod results;
 mod review;
 mod schedules;
+mod studio;
 mod webhooks;

@@ -10,7 +10,7 @@ use territory_planner::server::fake_upstream::FakeConfig;
 
 use crate::{
     engine::{submit, wait_finished},
-    helpers::{backends, spawn_app_with_fake},
+    helpers::{TestApp, backends, spawn_app_with_fake},
 };
 
 const LIST: [&str; 6] = [
@@ -21,6 +21,20 @@ const LIST: [&str; 6] = [
     "Jasper",
     "Copy.ai",
 ];
+
+/// Deletes the research cache's entries of these companies (their research ran out).
+async fn expire_research(app: &TestApp, companies: &[&str]) {
+    let (status, page) = app.call(Method::GET, "/api/cache?limit=100").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    for entry in page["entries"].as_array().unwrap() {
+        if companies.contains(&entry["name"].as_str().unwrap_or_default()) {
+            let (status, body) = app
+                .call(Method::DELETE, &format!("/api/cache/{}", entry["id"]))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    }
+}
 
 fn names(list: &serde_json::Value) -> Vec<String> {
     list.as_array()
@@ -38,19 +52,23 @@ async fn running_a_list_again_says_what_changed_since_the_last_run() {
         let first = submit(&app, "iaas", &LIST).await;
         wait_finished(&app, first, Duration::from_secs(30)).await;
 
-        // A quarter later: Anthropic's business looks thin, Jasper trains frontier models.
+        // A quarter later: Anthropic's business looks thin, Jasper trains
+        // frontier models, and the research the cache held on both has
+        // run out (as `CACHE_TTL_DAYS` would have it).
         fake.set_use_case("Anthropic", "E");
         fake.set_use_case("Jasper", "S");
+        expire_research(&app, &["Anthropic", "Jasper"]).await;
         let (status, plan) = app
             .call(Method::GET, &format!("/api/jobs/{first}/run-again-plan"))
             .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(plan["companies"], 6, "{plan}");
         assert_eq!(
-            plan["to_research"], 0,
-            "the cache still holds every company: {plan}"
+            plan["to_research"], 2,
+            "the cache still holds the four others: {plan}"
         );
         let searches = fake.stats().total.searches;
+        let scoring_calls = fake.stats().total.scorings;
 
         let (status, again) = app
             .call(Method::POST, &format!("/api/jobs/{first}/run-again"))
@@ -63,9 +81,13 @@ async fn running_a_list_again_says_what_changed_since_the_last_run() {
         assert_eq!(job.completed_companies, 6, "{backend:?}");
         assert_eq!(
             fake.stats().total.searches,
-            searches,
-            "served by the research cache"
+            searches + 2,
+            "the four others were served by the research cache"
         );
+        // Same evidence, same rubric version, same model: the four others'
+        // scores are reused, not paid for again.
+        assert_eq!(fake.stats().total.scorings, scoring_calls + 2);
+        assert_eq!(job.score_hits, 4, "{backend:?}");
 
         let (status, changes) = app
             .call(Method::GET, &format!("/api/jobs/{second}/changes"))

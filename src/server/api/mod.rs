@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod rerun;
 pub mod review;
 pub mod schedules;
+pub mod studio;
 
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
@@ -74,6 +75,15 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             "/api/schedules/{id}",
             axum::routing::delete(schedules::delete),
         )
+        .route("/api/rubrics", get(studio::list).post(studio::create))
+        .route("/api/rubrics/import", post(studio::import))
+        .route("/api/rubrics/{id}", get(studio::version))
+        .route("/api/rubrics/{id}/versions", post(studio::save))
+        .route("/api/rubrics/{id}/export", get(studio::export))
+        .route("/api/jobs/{id}/rescore-plan", get(studio::rescore_plan))
+        .route("/api/jobs/{id}/rescore", post(studio::rescore))
+        .route("/api/jobs/{id}/backtest", get(studio::backtest_report))
+        .route("/api/jobs/{id}/backtest.csv", get(studio::backtest_csv))
         .route("/api/jobs/{id}/events", get(events::events))
         .route("/api/cache", get(cache::list))
         .route("/api/cache/stats", get(cache::stats))

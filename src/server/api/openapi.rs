@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::{OpenApi, ToSchema};
 
-use super::{budgets, cache, events, health, jobs, rerun, review, schedules};
+use super::{budgets, cache, events, health, jobs, rerun, review, schedules, studio};
 
 /// Every 4xx/5xx answer of the REST API.
 #[derive(ToSchema)]
@@ -66,6 +66,16 @@ pub struct UploadForm {
         schedules::list,
         schedules::create,
         schedules::delete,
+        studio::list,
+        studio::create,
+        studio::version,
+        studio::save,
+        studio::export,
+        studio::import,
+        studio::rescore_plan,
+        studio::rescore,
+        studio::backtest_report,
+        studio::backtest_csv,
         events::events,
         cache::list,
         cache::stats,
@@ -81,6 +91,7 @@ pub struct UploadForm {
         (name = "jobs", description = "Research jobs and their companies"),
         (name = "review", description = "Companies waiting for a person, and a person's corrections"),
         (name = "schedules", description = "Lists run again every N days"),
+        (name = "rubrics", description = "The ICP studio: rubric versions, re-scores from stored evidence, back-tests"),
         (name = "cache", description = "The cross-job research cache"),
         (name = "health", description = "Liveness and database health"),
     )

@@ -213,7 +213,7 @@ pub async fn record_verdict(
     save(db, claim, row, spend).await
 }
 
-fn set_verdict(row: &mut company::ActiveModel, verdict: &Verdict) {
+pub(super) fn set_verdict(row: &mut company::ActiveModel, verdict: &Verdict) {
     row.validation_valid = Set(Some(verdict.valid));
     row.validation_confidence = Set(Some(verdict.confidence));
     row.validation_verdict = Set(Some(verdict.verdict.clone()));
@@ -341,6 +341,8 @@ pub struct ScoredCompany<'a> {
     pub score: &'a Score,
     pub sources: &'a [EvidenceSource],
     pub cache_hit: bool,
+    /// The score came from the score cache.
+    pub score_reused: bool,
     pub evidence_fetched_at: chrono::DateTime<Utc>,
     /// Verified, but a person should confirm it (near the threshold, or a name several companies share).
     pub review: Option<ReviewReason>,
@@ -357,6 +359,7 @@ pub async fn complete(
     let s = scored.score;
     row.error_message = Set(None);
     row.cache_hit = Set(scored.cache_hit);
+    row.score_reused = Set(scored.score_reused);
     row.evidence_fetched_at = Set(Some(scored.evidence_fetched_at));
     row.description = Set(Some(r.description.clone()));
     row.employee_count = Set(r.employee_count.clone());

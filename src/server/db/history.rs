@@ -62,6 +62,30 @@ pub async fn entries(db: &impl ConnectionTrait, job_id: i32) -> Result<Vec<Entry
         .collect())
 }
 
+/// Each scored company's reasoning in a job, by company key.
+pub async fn reasonings(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+) -> Result<Vec<(String, String, i32, String)>, DbErr> {
+    use company::Column as C;
+    let rows: Vec<(i32, String, Option<String>, Option<String>)> = company::Entity::find()
+        .select_only()
+        .columns([C::Id, C::Name, C::CompanyKey, C::Reasoning])
+        .filter(C::JobId.eq(job_id))
+        .filter(C::Reasoning.is_not_null())
+        .order_by_asc(C::Position)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, key, reasoning)| {
+            let key = key.unwrap_or_else(|| name.to_lowercase());
+            (key, name, id, reasoning.unwrap_or_default())
+        })
+        .collect())
+}
+
 /// A company's scores in every job of a rubric, oldest first.
 pub async fn of_company(
     db: &impl ConnectionTrait,

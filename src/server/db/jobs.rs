@@ -13,8 +13,10 @@ use super::{
     overrides, sum_if, sum_of, sum_of_big,
 };
 use crate::domain::{
+    backtest::Outcome,
     company_name::{CompanyName, cache_key},
     job::{CompanyStatus, JobStatus, Stage, USD_PER_TAVILY_CREDIT},
+    kept::KeptResearch,
 };
 
 /// A company as it enters a job.
@@ -22,6 +24,21 @@ use crate::domain::{
 pub struct NewCompany {
     pub name: CompanyName,
     pub website: Option<String>,
+    /// Verified research it starts from (a re-score's stored evidence).
+    pub kept: Option<KeptResearch>,
+    /// A back-test's label.
+    pub outcome: Option<Outcome>,
+}
+
+impl NewCompany {
+    pub fn new(name: CompanyName, website: Option<String>) -> Self {
+        Self {
+            name,
+            website,
+            kept: None,
+            outcome: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +58,10 @@ pub struct NewJob {
     pub previous_job_id: Option<i32>,
     /// A scheduled run: its schedule and the time it was due.
     pub scheduled: Option<(i32, DateTime<Utc>)>,
+    /// The rubric version to score with (id); none: the rubric's latest.
+    pub rubric_version: Option<i32>,
+    /// Scored from the companies' kept evidence only, never searched.
+    pub scoring_only: bool,
 }
 
 /// A new job's row with every counter and sum at zero ([`refresh_totals`]
@@ -68,8 +89,19 @@ pub fn zero_totals() -> job::ActiveModel {
     }
 }
 
-/// Creates the job and its companies in one transaction.
+/// Creates the job and its companies in one transaction; its rubric
+/// version is stamped when it starts ([`stamp_version`]).
 pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Model, DbErr> {
+    create_with(db, new, None).await
+}
+
+/// Creates the job and its companies in one transaction, scored with the
+/// rubric version `(id, number)`.
+pub async fn create_with(
+    db: &impl TransactionTrait,
+    new: NewJob,
+    version: Option<(i32, i32)>,
+) -> Result<job::Model, DbErr> {
     let txn = db.begin().await?;
     let now = Utc::now();
     let created = job::ActiveModel {
@@ -85,6 +117,10 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
         previous_job_id: Set(new.previous_job_id),
         schedule_id: Set(new.scheduled.map(|(id, _)| id)),
         scheduled_for: Set(new.scheduled.map(|(_, at)| at)),
+        rubric_version_id: Set(version.map(|(id, _)| id)),
+        rubric_version: Set(version.map(|(_, number)| number)),
+        scoring_only: Set(new.scoring_only),
+        backtest: Set(new.companies.iter().any(|c| c.outcome.is_some())),
         total_companies: Set(new.companies.len() as i32),
         created_at: Set(now),
         ..zero_totals()
@@ -109,6 +145,8 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
                 position: Set(position as i32),
                 name: Set(c.name.as_str().to_string()),
                 website: Set(c.website),
+                kept_evidence: Set(c.kept.as_ref().map(KeptResearch::to_json)),
+                outcome: Set(c.outcome.map(|o| o.as_str().to_string())),
                 company_key: Set(Some(key.clone())),
                 status: Set(CompanyStatus::Pending.as_str().into()),
                 stage: Set(Stage::Queued.as_str().into()),
@@ -128,6 +166,9 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
                 updated_at: Set(now),
                 ..Default::default()
             };
+            if let Some(verdict) = c.kept.as_ref().and_then(|k| k.verified.as_ref()) {
+                super::companies::set_verdict(&mut row, verdict);
+            }
             overrides::copy_onto(&mut row, overridden.get(&key));
             row
         })
@@ -139,6 +180,23 @@ pub async fn create(db: &impl TransactionTrait, new: NewJob) -> Result<job::Mode
     }
     txn.commit().await?;
     Ok(created)
+}
+
+/// Records the rubric version a job without one scores with (the first
+/// instance to start it decides).
+pub async fn stamp_version(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    (version_id, number): (i32, i32),
+) -> Result<(), DbErr> {
+    job::Entity::update_many()
+        .col_expr(job::Column::RubricVersionId, Expr::val(version_id).into())
+        .col_expr(job::Column::RubricVersion, Expr::val(number).into())
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::RubricVersionId.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<job::Model>, DbErr> {
@@ -154,6 +212,7 @@ struct Totals {
     skipped: Option<i64>,
     review: Option<i64>,
     hits: Option<i64>,
+    score_hits: Option<i64>,
     misses: Option<i64>,
     credits: Option<f64>,
     vp: Option<i64>,
@@ -193,6 +252,7 @@ pub async fn refresh_totals(db: &impl ConnectionTrait, job_id: i32) -> Result<()
         )
         .column_as(sum_if(Expr::col(C::Review).is_not_null()), "review")
         .column_as(sum_if(Expr::col(C::CacheHit).eq(true)), "hits")
+        .column_as(sum_if(Expr::col(C::ScoreReused).eq(true)), "score_hits")
         .column_as(sum_if(Expr::col(C::SearchAttempts).gt(0)), "misses")
         .column_as(sum_of(C::TavilyCredits, 0.0), "credits")
         .column_as(sum_of_big(C::ValidationPromptTokens), "vp")
@@ -218,6 +278,7 @@ pub async fn refresh_totals(db: &impl ConnectionTrait, job_id: i32) -> Result<()
         review_companies: Set(n(totals.review) as i32),
         cache_hits: Set(n(totals.hits) as i32),
         cache_misses: Set(n(totals.misses) as i32),
+        score_hits: Set(n(totals.score_hits) as i32),
         tavily_credits: Set(totals.credits.unwrap_or(0.0)),
         validation_prompt_tokens: Set(n(totals.vp)),
         validation_completion_tokens: Set(n(totals.vc)),

@@ -19,7 +19,9 @@ pub mod jobs;
 pub mod outages;
 pub mod overrides;
 pub mod review;
+pub mod rubrics;
 pub mod schedules;
+pub mod score_cache;
 pub mod views;
 
 use migration::{Migrator, MigratorTrait};

@@ -69,6 +69,11 @@ pub fn job_view(job: &job::Model) -> JobView {
         budget_usd: job.budget_usd,
         resume_at: job.resume_at,
         previous_job_id: job.previous_job_id,
+        rubric_version_id: job.rubric_version_id,
+        rubric_version: job.rubric_version,
+        scoring_only: job.scoring_only,
+        score_hits: job.score_hits,
+        backtest: job.backtest,
     }
 }
 

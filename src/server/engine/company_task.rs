@@ -28,6 +28,7 @@ use crate::{
             outages,
         },
         providers::{ChatRequest, ChatResponse, ProviderError, SearchOutcome},
+        rubric_book::RubricVersion,
     },
 };
 
@@ -74,6 +75,8 @@ pub(super) struct CompanyRun<'a> {
     pub control: &'a JobControl,
     pub job_id: i32,
     pub rubric: &'a Rubric,
+    /// The rubric's version (the score cache keys on it).
+    pub version: &'a RubricVersion,
     pub company: ClaimedCompany,
     pub claim: Claim,
     /// What this run has spent.
@@ -82,6 +85,8 @@ pub(super) struct CompanyRun<'a> {
     saved: Spend,
     /// Ignore cached research and overwrite it.
     pub refresh_cache: bool,
+    /// Never search: score the kept evidence or fail.
+    pub scoring_only: bool,
     /// The research this company paid for and has not scored yet: written
     /// with any end but a result, so the next attempt does not buy it again.
     pub kept: Option<KeptResearch>,
@@ -247,8 +252,10 @@ async fn fair_permit<'b>(
 /// The job a company belongs to, as its task sees it.
 pub(super) struct JobRef<'a> {
     pub id: i32,
-    pub rubric: &'a Rubric,
+    pub rubric: &'a RubricVersion,
     pub refresh_cache: bool,
+    /// A re-score: companies are scored from their kept evidence, never searched.
+    pub scoring_only: bool,
 }
 
 pub(super) async fn process(
@@ -263,12 +270,14 @@ pub(super) async fn process(
         engine,
         control,
         job_id: job.id,
-        rubric: job.rubric,
+        rubric: &job.rubric.rubric,
+        version: job.rubric,
         claim: guard.claim,
         company,
         spend: Spend::default(),
         saved: Spend::default(),
         refresh_cache: job.refresh_cache,
+        scoring_only: job.scoring_only,
         kept: None,
     };
     run.kept = KeptResearch::from_json(run.company.kept_evidence.take());
@@ -415,6 +424,11 @@ async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
             cache_hit: false,
             verified: Some(verdict),
         },
+        _ if run.scoring_only => {
+            return Err(Stop::Failed(
+                "This re-score has no verified evidence stored for the company, and a re-score never searches: run the list again to research it.".into(),
+            ));
+        }
         _ => cache::research(run).await?,
     };
     run.checkpoint().await?;
@@ -438,6 +452,7 @@ async fn pipeline(run: &mut CompanyRun<'_>) -> Result<(), Stop> {
             score: &scored.score,
             sources: &scored.sources,
             cache_hit: researched.cache_hit,
+            score_reused: scored.reused,
             evidence_fetched_at: researched.fetched_at,
             review,
         },

@@ -20,7 +20,7 @@ use super::{
         jobs::{self, NewJob},
     },
     providers::{LlmProvider, SearchProvider},
-    rubrics::Rubrics,
+    rubric_book::RubricBook,
 };
 use crate::domain::job::{CompanyProgress, ProgressEvent};
 
@@ -43,6 +43,8 @@ pub use settings::{CachePolicy, EngineSettings, OutagePolicy, Pricing};
 pub enum EngineError {
     #[error("unknown target type {given:?}; use one of: {known}")]
     UnknownTargetType { given: String, known: String },
+    #[error("rubric version {0} does not exist")]
+    UnknownRubricVersion(i32),
     #[error("a job needs at least one company")]
     NoCompanies,
     #[error("job {0} not found")]
@@ -59,7 +61,7 @@ struct Inner {
     db: DatabaseConnection,
     search: Arc<dyn SearchProvider>,
     llm: Arc<dyn LlmProvider>,
-    rubrics: Rubrics,
+    rubrics: RubricBook,
     settings: EngineSettings,
     /// This instance's share of the deployment's limits, and its admission window.
     limits: Arc<limits::Limits>,
@@ -100,7 +102,7 @@ impl Engine {
         db: DatabaseConnection,
         search: Arc<dyn SearchProvider>,
         llm: Arc<dyn LlmProvider>,
-        rubrics: Rubrics,
+        rubrics: RubricBook,
         settings: EngineSettings,
     ) -> Self {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
@@ -163,7 +165,7 @@ impl Engine {
         engine
     }
 
-    pub fn rubrics(&self) -> &Rubrics {
+    pub fn rubrics(&self) -> &RubricBook {
         &self.inner.rubrics
     }
 
@@ -232,17 +234,31 @@ impl Engine {
     }
 
     /// Creates a job and starts it.
+    /// Creates a job and starts it, with the rubric version it names, else
+    /// its rubric's latest version.
     pub async fn submit(&self, new: NewJob) -> Result<job::Model, EngineError> {
-        if self.inner.rubrics.get(&new.target_type).is_none() {
-            return Err(EngineError::UnknownTargetType {
-                given: new.target_type,
-                known: self.inner.rubrics.ids().collect::<Vec<_>>().join(", "),
-            });
-        }
+        let book = &self.inner.rubrics;
+        let version = match new.rubric_version {
+            Some(id) => book
+                .version(id)
+                .await?
+                .filter(|v| v.rubric.id == new.target_type)
+                .ok_or(EngineError::UnknownRubricVersion(id))?,
+            None => match book.latest(&new.target_type).await? {
+                Some(version) => version,
+                None => {
+                    return Err(EngineError::UnknownTargetType {
+                        given: new.target_type,
+                        known: book.ids().await?.join(", "),
+                    });
+                }
+            },
+        };
         if new.companies.is_empty() {
             return Err(EngineError::NoCompanies);
         }
-        let job = jobs::create(&self.inner.db, new).await?;
+        let job =
+            jobs::create_with(&self.inner.db, new, Some((version.id, version.number))).await?;
         self.start(job.id);
         Ok(job)
     }

@@ -16,6 +16,7 @@ use sea_orm::DbErr;
 use tokio::{sync::Semaphore, task::JoinSet};
 
 use super::{Engine, company_task, held::ClaimGuard, webhook};
+use crate::server::rubric_book::RubricVersion;
 use crate::{
     domain::budget::cap_reached,
     domain::job::{JobProgress, JobStatus, ProgressEvent},
@@ -225,17 +226,28 @@ pub(super) async fn drive(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
     ) {
         return Ok(());
     }
-    let Some(rubric) = engine.inner.rubrics.get(&job.target_type) else {
+    let book = &engine.inner.rubrics;
+    let version = match job.rubric_version_id {
+        Some(id) => book.version(id).await?,
+        None => book.latest(&job.target_type).await?,
+    };
+    if let Some(version) = version.as_ref()
+        && job.rubric_version_id.is_none()
+    {
+        jobs::stamp_version(db, job_id, (version.id, version.number)).await?;
+    }
+    let Some(rubric) = version else {
         let message = format!(
-            "This job's target type {:?} has no rubric on this server.",
-            job.target_type
+            "This job's rubric {:?} (version {}) is not on this server.",
+            job.target_type,
+            job.rubric_version.unwrap_or_default()
         );
         job_runs::fail(db, job_id, &message).await?;
         return emit_job(engine, job_id).await;
     };
     if job_runs::set_running(db, job_id).await? {
         job_runs::mark_started(db, job_id).await?;
-        tracing::info!(job_id, rubric = %rubric.id, "job running");
+        tracing::info!(job_id, rubric = %rubric.rubric.id, version = rubric.number, "job running");
         emit_job(engine, job_id).await?;
     }
 
@@ -277,7 +289,7 @@ async fn claim_and_run(
     engine: &Engine,
     control: &Arc<JobControl>,
     job: &job::Model,
-    rubric: &Arc<crate::domain::rubric::Rubric>,
+    rubric: &Arc<RubricVersion>,
     tasks: &mut JoinSet<Result<(), DbErr>>,
 ) -> Result<(), DbErr> {
     let mut queue = VecDeque::new();
@@ -302,7 +314,7 @@ async fn claim_and_run_from(
     engine: &Engine,
     control: &Arc<JobControl>,
     job: &job::Model,
-    rubric: &Arc<crate::domain::rubric::Rubric>,
+    rubric: &Arc<RubricVersion>,
     tasks: &mut JoinSet<Result<(), DbErr>>,
     queue: &mut VecDeque<Queued>,
 ) -> Result<(), DbErr> {
@@ -375,6 +387,7 @@ async fn claim_and_run_from(
         let control = control.clone();
         let rubric = rubric.clone();
         let refresh_cache = job.refresh_cache;
+        let scoring_only = job.scoring_only;
         let job_id = job.id;
         tasks.spawn(async move {
             let _slot = slot;
@@ -382,6 +395,7 @@ async fn claim_and_run_from(
                 id: job_id,
                 rubric: &rubric,
                 refresh_cache,
+                scoring_only,
             };
             company_task::process(&engine, &control, job, company, guard).await
         });

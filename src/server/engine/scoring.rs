@@ -10,7 +10,10 @@ use crate::{
         prompt,
         score::{Score, ScoringAnswer, score, scoring_schema},
     },
-    server::providers::{ChatRequest, ProviderError},
+    server::{
+        db::score_cache,
+        providers::{ChatRequest, ProviderError},
+    },
 };
 
 pub(super) struct Scored {
@@ -18,6 +21,8 @@ pub(super) struct Scored {
     pub score: Score,
     /// The sources exactly as the model saw them (what the citations point to).
     pub sources: Vec<EvidenceSource>,
+    /// Served by the score cache: no scoring call was made.
+    pub reused: bool,
 }
 
 const MAX_SHRINKS: u32 = 3;
@@ -27,6 +32,27 @@ pub(super) async fn score_company(
     evidence: &[EvidenceSource],
 ) -> Result<Scored, Stop> {
     let rubric = run.rubric;
+    let engine = run.engine;
+    let cache_on = engine.inner.settings.cache.enabled;
+    let key = score_cache::key(
+        &run.version.hash,
+        &engine.inner.settings.llm_model,
+        run.name(),
+        run.website(),
+        &evidence::render(evidence),
+    );
+    if cache_on
+        && let Some(answer) = score_cache::get(&engine.inner.db, &key).await?
+        && let Ok(answer) = parse_answer::<ScoringAnswer>(&answer)
+        && let Ok(score) = score(rubric, &answer.criteria, evidence.len())
+    {
+        return Ok(Scored {
+            answer,
+            score,
+            sources: evidence.to_vec(),
+            reused: true,
+        });
+    }
     let schema = scoring_schema(rubric);
     let mut sent = evidence.to_vec();
     let mut budget = evidence::render(&sent).len();
@@ -54,10 +80,20 @@ pub(super) async fn score_company(
                     });
                 match parsed {
                     Ok((answer, score)) => {
+                        if cache_on {
+                            score_cache::put(
+                                &engine.inner.db,
+                                &key,
+                                run.version.id,
+                                &response.content,
+                            )
+                            .await?;
+                        }
                         return Ok(Scored {
                             answer,
                             score,
                             sources: sent,
+                            reused: false,
                         });
                     }
                     Err(_) if !reasked => reasked = true,

@@ -40,6 +40,8 @@ pub struct EngineSettings {
     pub outage: OutagePolicy,
     /// Where job notices go (none: nowhere).
     pub webhook: Option<super::webhook::WebhookSettings>,
+    /// The scoring model: part of what the score cache keys on.
+    pub llm_model: String,
 }
 
 /// When an upstream outage pauses a job, and for how long.
@@ -113,6 +115,7 @@ impl Default for EngineSettings {
             cache: CachePolicy::default(),
             outage: OutagePolicy::default(),
             webhook: None,
+            llm_model: String::new(),
         }
     }
 }

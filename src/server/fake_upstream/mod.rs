@@ -161,7 +161,8 @@ impl FakeUpstream {
     }
 
     /// From now on the model scores this company's use case as `tier` (S, A,
-    /// B, C, D, E or UNKNOWN): its business changed since the last run.
+    /// B, C, D, E or UNKNOWN): its business changed since the last run, and
+    /// a search finds the news (so its evidence differs from what was kept).
     pub fn set_use_case(&self, company: &str, tier: &str) {
         self.shared
             .use_case
@@ -321,6 +322,17 @@ async fn search(shared: Arc<Shared>, headers: HeaderMap, body: Bytes) -> Respons
     };
     let query = request["query"].as_str().unwrap_or_default();
     let (name, mut results) = search::results(&shared.corpus, query);
+    // A company whose business changed (`set_use_case`) has news about it.
+    if let Some(tier) = shared.use_case.lock().expect("use case").get(&name)
+        && let Some(first) = results.first_mut()
+    {
+        let news = format!(" Update: {name} has changed its business (now use case {tier}).");
+        for field in ["content", "raw_content"] {
+            if let Some(text) = first[field].as_str() {
+                first[field] = format!("{text}{news}").into();
+            }
+        }
+    }
     if shared.config.inject_nul {
         results.iter_mut().for_each(with_nul);
     }

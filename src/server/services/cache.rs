@@ -149,14 +149,13 @@ pub async fn refresh(state: &AppState, actor: &Actor, id: i32) -> Result<CacheRe
             submitted_by: crate::server::intake::submitter(&actor.name),
             owner_id: actor.user_id,
             original_filename: None,
-            companies: vec![NewCompany {
-                name,
-                website: entry.website.clone(),
-            }],
+            companies: vec![NewCompany::new(name, entry.website.clone())],
             refresh_cache: true,
             budget_usd,
             previous_job_id: None,
             scheduled: None,
+            rubric_version: None,
+            scoring_only: false,
         })
         .await?;
     audit(

@@ -29,6 +29,19 @@ pub fn estimate(state: &AppState, companies: usize, to_research: usize) -> Estim
     }
 }
 
+/// Tokens of one scoring call alone (a re-score makes no search and no validation).
+const SCORING_PROMPT_TOKENS: f64 = 3_500.0;
+const SCORING_COMPLETION_TOKENS: f64 = 500.0;
+
+/// What `calls` scoring calls cost (a re-score's price: no search, no validation).
+pub fn scoring(state: &AppState, calls: usize) -> f64 {
+    let pricing = state.engine.settings().pricing;
+    calls as f64
+        * (SCORING_PROMPT_TOKENS * pricing.usd_per_million_prompt_tokens
+            + SCORING_COMPLETION_TOKENS * pricing.usd_per_million_completion_tokens)
+        / 1e6
+}
+
 /// How many of these companies (name, website) the research cache can serve
 /// for this rubric now (none when the cache is off or `fresh` research is asked for).
 pub async fn cached(

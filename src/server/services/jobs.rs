@@ -60,13 +60,13 @@ pub struct JobProgress {
 }
 
 /// The rubric a job is scored with; `iaas` when none is given.
-pub fn target_type(state: &AppState, given: Option<&str>) -> Result<String, AppError> {
+pub async fn target_type(state: &AppState, given: Option<&str>) -> Result<String, AppError> {
     let given = given
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .unwrap_or("iaas");
-    if state.engine.rubrics().get(given).is_none() {
-        let known: Vec<&str> = state.engine.rubrics().ids().collect();
+    if state.engine.rubrics().latest(given).await?.is_none() {
+        let known = state.engine.rubrics().ids().await?;
         return Err(AppError::BadRequest(format!(
             "Invalid target_type {given:?}. Must be one of: {}",
             known.join(", ")
@@ -108,7 +108,23 @@ pub(super) async fn submit(
     mut new: NewJob,
 ) -> Result<JobView, AppError> {
     let companies = new.companies.len();
-    if spend::has_monthly_budgets(state, actor).await? {
+    if let Some(id) = new.rubric_version {
+        // A version names its rubric.
+        let version = state.engine.rubrics().version(id).await?.ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "There is no rubric version {id}: pick one from the Rubrics page."
+            ))
+        })?;
+        new.target_type = version.rubric.id.clone();
+        if new.scoring_only && spend::has_monthly_budgets(state, actor).await? {
+            // Priced as the re-score's plan priced it: scoring calls only.
+            let reused = super::rescore::reusable(state, &version, &new.companies).await?;
+            let price = estimate::scoring(state, companies - reused);
+            new.budget_usd =
+                spend::admit(state, actor, "This re-score", price, new.budget_usd).await?;
+        }
+    }
+    if !new.scoring_only && spend::has_monthly_budgets(state, actor).await? {
         // Priced as the preview priced it: what the research cache cannot serve is searched.
         let cached = estimate::cached(
             state,
@@ -144,7 +160,7 @@ pub async fn start_single(
         NameError::Empty => AppError::BadRequest("Company name is required".into()),
         other => AppError::BadRequest(format!("{other}. Type a company name.")),
     })?;
-    let target = target_type(state, request.target_type.as_deref())?;
+    let target = target_type(state, request.target_type.as_deref()).await?;
     let website = website(request.website.as_deref())?;
     let new = NewJob {
         name: format!("Single Company: {name}"),
@@ -152,11 +168,13 @@ pub async fn start_single(
         submitted_by: submitted_by(actor, request.submitted_by.as_deref()),
         owner_id: actor.user_id,
         original_filename: None,
-        companies: vec![NewCompany { name, website }],
+        companies: vec![NewCompany::new(name, website)],
         refresh_cache: false,
         budget_usd: budget_cap(request.budget_usd.as_deref())?,
         previous_job_id: None,
         scheduled: None,
+        rubric_version: None,
+        scoring_only: false,
     };
     submit(state, actor, new).await
 }
@@ -170,7 +188,7 @@ pub async fn list(state: &AppState, _actor: &Actor, query: ListQuery) -> Result<
         .map(str::trim)
         .filter(|t| !t.is_empty());
     if let Some(kind) = job_type
-        && state.engine.rubrics().get(kind).is_none()
+        && state.engine.rubrics().latest(kind).await?.is_none()
     {
         return Err(AppError::BadRequest(format!("Invalid job_type {kind:?}")));
     }
@@ -385,30 +403,40 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i32) -> Result<(), AppE
     Ok(())
 }
 
-/// One rubric, whole: how its scores are made (the "How scoring works" page).
-pub fn rubric(
+/// One rubric version, whole: how its scores are made (the "How scoring
+/// works" page); `None`: the latest.
+pub async fn rubric(
     state: &AppState,
-    _actor: &Actor,
+    actor: &Actor,
     id: &str,
+    version: Option<i32>,
 ) -> Result<crate::domain::rubric::Rubric, AppError> {
-    state
-        .engine
-        .rubrics()
-        .get(id)
-        .map(|rubric| (*rubric).clone())
-        .ok_or_else(|| AppError::NotFound(format!("There is no rubric {id:?} on this server.")))
+    Ok(super::rubrics::version(state, actor, id, version)
+        .await?
+        .rubric)
 }
 
-/// The rubrics a job can be scored with.
-pub fn target_types(state: &AppState, _actor: &Actor) -> Vec<TargetTypeView> {
-    state
-        .engine
-        .rubrics()
-        .all()
-        .map(|r| TargetTypeView {
+/// The rubrics a job can be scored with (their latest versions).
+pub async fn target_types(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<TargetTypeView>, AppError> {
+    let mut types = Vec::new();
+    for summary in super::rubrics::list(state, actor).await? {
+        let Some(version) = state
+            .engine
+            .rubrics()
+            .version(summary.latest_version_id)
+            .await?
+        else {
+            continue;
+        };
+        let r = &version.rubric;
+        types.push(TargetTypeView {
             id: r.id.clone(),
             label: r.label.clone(),
             description: r.description.clone(),
+            version: version.number,
             criteria: r
                 .criteria
                 .iter()
@@ -427,6 +455,7 @@ pub fn target_types(state: &AppState, _actor: &Actor) -> Vec<TargetTypeView> {
                 .iter()
                 .map(|t| (t.as_str().to_string(), r.priority_label(*t).to_string()))
                 .collect(),
-        })
-        .collect()
+        });
+    }
+    Ok(types)
 }

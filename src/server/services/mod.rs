@@ -5,13 +5,16 @@
 //! parse their input and call these.
 
 pub mod accounts;
+pub mod backtest;
 pub mod cache;
 pub mod estimate;
 pub mod export;
 pub mod jobs;
 pub mod rerun;
+pub mod rescore;
 pub mod results;
 pub mod review;
+pub mod rubrics;
 pub mod schedules;
 pub mod settings;
 pub mod spend;
@@ -34,9 +37,9 @@ impl From<crate::server::engine::EngineError> for AppError {
             EngineError::JobNotFound(_) => AppError::NotFound("Job not found".into()),
             EngineError::AlreadyRunning(_) => AppError::BadRequest("Job is already running".into()),
             EngineError::NotRunning(_) => AppError::BadRequest("Job is not running".into()),
-            EngineError::UnknownTargetType { .. } | EngineError::NoCompanies => {
-                AppError::BadRequest(error.to_string())
-            }
+            EngineError::UnknownTargetType { .. }
+            | EngineError::NoCompanies
+            | EngineError::UnknownRubricVersion(_) => AppError::BadRequest(error.to_string()),
             EngineError::Database(error) => error.into(),
         }
     }

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     domain::{
-        changes::{HistoryPoint, JobChanges, compare},
+        changes::{HistoryPoint, JobChanges, compare, reasoning_changes},
         company_name::CompanyName,
         job::{CompanyStatus, JobStatus},
         views::{Estimate, JobView},
@@ -34,10 +34,10 @@ async fn list(state: &AppState, id: i32) -> Result<Vec<NewCompany>, AppError> {
         .into_iter()
         .filter(|c| c.status != CompanyStatus::Skipped.as_str())
         .filter_map(|c| {
-            Some(NewCompany {
-                name: CompanyName::parse(&c.name).ok()?,
-                website: c.website,
-            })
+            Some(NewCompany::new(
+                CompanyName::parse(&c.name).ok()?,
+                c.website,
+            ))
         })
         .collect())
 }
@@ -106,6 +106,8 @@ pub(super) async fn run_list_again(
         budget_usd,
         previous_job_id: Some(id),
         scheduled,
+        rubric_version: None,
+        scoring_only: false,
     };
     submit(state, actor, new).await
 }
@@ -121,7 +123,36 @@ pub async fn changes(state: &AppState, _actor: &Actor, id: i32) -> Result<JobCha
     };
     let before = history::entries(&state.db, previous).await?;
     let after = history::entries(&state.db, id).await?;
-    Ok(compare(id, previous, &before, &after))
+    let mut changes = compare(id, previous, &before, &after);
+    changes.reasoning = reasoning_changes(
+        &history::reasonings(&state.db, previous).await?,
+        &history::reasonings(&state.db, id).await?,
+        10,
+    );
+    let earlier = find_job(state, previous).await.ok();
+    changes.versions = Some((
+        version_name(state, earlier.as_ref()).await?,
+        version_name(state, Some(&job)).await?,
+    ));
+    Ok(changes)
+}
+
+/// "IaaS Targets v2": the rubric version a job scored with.
+async fn version_name(
+    state: &AppState,
+    job: Option<&crate::server::db::entities::job::Model>,
+) -> Result<String, AppError> {
+    let Some(job) = job else {
+        return Ok("a deleted job".into());
+    };
+    let version = match job.rubric_version_id {
+        Some(id) => state.engine.rubrics().version(id).await?,
+        None => None,
+    };
+    Ok(match version {
+        Some(v) => crate::domain::studio::version_label(&v.rubric.label, v.number),
+        None => job.target_type.clone(),
+    })
 }
 
 /// A company's scores in every job of its rubric, oldest first.

@@ -23,6 +23,8 @@ pub struct UploadForm {
     pub submitted_by: Option<String>,
     /// The job's budget as typed (USD; blank: none).
     pub budget_usd: Option<String>,
+    /// A rubric version's id to score with (blank: the rubric's latest).
+    pub rubric_version: Option<String>,
 }
 
 impl UploadForm {
@@ -32,6 +34,7 @@ impl UploadForm {
             "submitted_by" => self.submitted_by = Some(text),
             "target_type" | "job_type" => self.target_type = Some(text),
             "budget_usd" => self.budget_usd = Some(text),
+            "rubric_version" => self.rubric_version = Some(text),
             _ => {}
         }
     }
@@ -66,7 +69,7 @@ pub async fn preview(
     _actor: &Actor,
     form: UploadForm,
 ) -> Result<UploadPreview, AppError> {
-    let target = target_type(state, form.target_type.as_deref())?;
+    let target = target_type(state, form.target_type.as_deref()).await?;
     let (file_name, parsed, converted) = read(state, &form)?;
     let companies = parsed.companies.len();
     let already_cached = estimate::cached(
@@ -101,6 +104,7 @@ pub async fn preview(
             .collect(),
         rejected: parsed.rejected.clone(),
         rejected_count: parsed.rejected_count,
+        outcomes: parsed.outcomes.as_ref().map(|o| o.summary()),
     })
 }
 
@@ -110,7 +114,7 @@ pub async fn start_upload(
     actor: &Actor,
     form: UploadForm,
 ) -> Result<JobView, AppError> {
-    let target = target_type(state, form.target_type.as_deref())?;
+    let target = target_type(state, form.target_type.as_deref()).await?;
     let (file_name, parsed, converted) = read(state, &form)?;
     if let Some(from) = converted {
         tracing::info!(file = %file_name, from, "converted an uploaded CSV to UTF-8");
@@ -123,5 +127,18 @@ pub async fn start_upload(
     );
     new.owner_id = actor.user_id;
     new.budget_usd = budget_cap(form.budget_usd.as_deref())?;
+    new.rubric_version = rubric_version(form.rubric_version.as_deref())?;
     submit(state, actor, new).await
+}
+
+/// A rubric version's id as typed in a form; blank: the rubric's latest.
+fn rubric_version(raw: Option<&str>) -> Result<Option<i32>, AppError> {
+    match raw.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            AppError::BadRequest(format!(
+                "rubric_version {v:?} is not a version id: pick a version from the list, or leave it empty for the latest."
+            ))
+        }),
+    }
 }

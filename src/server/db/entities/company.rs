@@ -94,6 +94,10 @@ pub struct Model {
     /// Research already paid for (a `KeptResearch`) whose check or scoring
     /// failed upstream: the next attempt starts from it, not from a search.
     pub kept_evidence: Option<Json>,
+    /// The score came from the score cache (no scoring call).
+    pub score_reused: bool,
+    /// A back-test's label for the company (an `Outcome`: positive or negative).
+    pub outcome: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

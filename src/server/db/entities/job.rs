@@ -57,6 +57,17 @@ pub struct Model {
     /// (unique together: a due run starts once across instances).
     pub schedule_id: Option<i32>,
     pub scheduled_for: Option<DateTimeUtc>,
+    /// The rubric version the job scores with (none only for jobs from
+    /// before versions, until their rubric is seeded).
+    pub rubric_version_id: Option<i32>,
+    /// Its number within the rubric (shown as "v3").
+    pub rubric_version: Option<i32>,
+    /// Scored again from another job's stored evidence: no search, ever.
+    pub scoring_only: bool,
+    /// Companies whose score came from the score cache.
+    pub score_hits: i32,
+    /// Its companies carry won/lost outcomes: it reports a back-test.
+    pub backtest: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
