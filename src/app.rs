@@ -9,9 +9,9 @@ use leptos_router::{
 
 use crate::components::app_frame::AppFrame;
 use crate::pages::{
-    AccountRoute, AuditRoute, CacheRoute, ChangesRoute, JobRoute, LoginRoute, ReviewRoute,
-    RubricRoute, SchedulesRoute, SettingsRoute, SetupRoute, UsersRoute, dashboard::DashboardPage,
-    not_found::NotFound,
+    AccountRoute, AuditRoute, BacktestRoute, CacheRoute, ChangesRoute, JobRoute, LoginRoute,
+    ReviewRoute, RubricEditRoute, RubricRoute, RubricsRoute, SchedulesRoute, SettingsRoute,
+    SetupRoute, UsersRoute, dashboard::DashboardPage, not_found::NotFound,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,7 +52,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("review") view={Lazy::<ReviewRoute>::new()} />
                     <Route path=StaticSegment("cache") view={Lazy::<CacheRoute>::new()} />
                     <Route path=StaticSegment("schedules") view={Lazy::<SchedulesRoute>::new()} />
+                    <Route path=(StaticSegment("jobs"), ParamSegment("id"), StaticSegment("backtest")) view={Lazy::<BacktestRoute>::new()} />
+                    <Route path=StaticSegment("rubrics") view={Lazy::<RubricsRoute>::new()} />
                     <Route path=(StaticSegment("rubrics"), ParamSegment("id")) view={Lazy::<RubricRoute>::new()} />
+                    <Route path=(StaticSegment("rubrics"), ParamSegment("id"), StaticSegment("edit")) view={Lazy::<RubricEditRoute>::new()} />
                     <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} />
                     <Route path=StaticSegment("login") view={Lazy::<LoginRoute>::new()} />
                     <Route path=StaticSegment("setup") view={Lazy::<SetupRoute>::new()} />

@@ -16,7 +16,7 @@ struct NavItem {
     label: &'static str,
 }
 
-const NAV_ITEMS: [NavItem; 5] = [
+const NAV_ITEMS: [NavItem; 6] = [
     NavItem {
         href: "/",
         label: "Dashboard",
@@ -28,6 +28,10 @@ const NAV_ITEMS: [NavItem; 5] = [
     NavItem {
         href: "/schedules",
         label: "Schedules",
+    },
+    NavItem {
+        href: "/rubrics",
+        label: "Rubrics",
     },
     NavItem {
         href: "/cache",

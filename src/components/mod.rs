@@ -26,6 +26,7 @@ pub mod pager;
 pub mod rescore_form;
 pub mod retry_button;
 pub mod review_panel;
+pub mod rubric_editor;
 pub mod run_again;
 pub mod schedule_form;
 pub mod score_history;

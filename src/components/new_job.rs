@@ -145,7 +145,7 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
                     >
                         {target_types
                             .iter()
-                            .map(|t| view! { <option value=t.id.clone()>{t.label.clone()}</option> })
+                            .map(|t| view! { <option value=t.id.clone()>{format!("{} · v{}", t.label, t.version)}</option> })
                             .collect_view()}
                     </select>
                     <a class="mt-1 inline-block text-xs text-emerald-700 underline" href=move || format!("/rubrics/{}", target_type.get())>"How scoring works"</a>
@@ -186,7 +186,7 @@ pub fn NewJob(target_types: Vec<TargetTypeView>) -> impl IntoView {
                     >
                         <span class="font-medium text-slate-700">"Drop a CSV here or choose a file"</span>
                         <span class="mt-1 text-xs text-slate-500">
-                            "One company per row: a company_name (or name, company, account) column, optional website."
+                            "One company per row: a company_name (or name, company, account) column, optional website. Add an outcome column (won/lost) to back-test the rubric."
                         </span>
                         <input
                             type="file"
@@ -301,6 +301,11 @@ fn PreviewCard(
                 <dd data-testid="estimate">{format!("{} credits, about {}", summary.estimated_credits, usd(summary.estimated_usd))}</dd>
             </dl>
             {summary.converted_from.clone().map(|from| view! { <p class="mt-2 text-xs text-amber-800">{format!("Converted from {from} to UTF-8.")}</p> })}
+            {summary.outcomes.clone().map(|line| view! {
+                <p class="mt-2 rounded-md bg-sky-50 p-2 text-xs text-sky-900" data-testid="outcome-mapping">
+                    {line}" The job reports a back-test of the rubric against these outcomes."
+                </p>
+            })}
             {(summary.rejected_count > 0).then(|| view! {
                 <div class="mt-2 rounded-md bg-amber-50 p-2 text-xs text-amber-900" data-testid="rejected-rows">
                     <p class="font-medium">{format!("{} rows left out:", summary.rejected_count)}</p>

@@ -13,6 +13,7 @@ pub mod company_name;
 pub mod csv_export;
 #[cfg(feature = "ssr")]
 pub mod csv_input;
+#[cfg(feature = "ssr")]
 pub mod csv_outcome;
 pub mod evidence;
 pub mod job;
@@ -23,6 +24,7 @@ pub mod prompt;
 pub mod query;
 pub mod review;
 pub mod rubric;
+pub mod rubric_rules;
 pub mod schedule;
 pub mod score;
 pub mod studio;

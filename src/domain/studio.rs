@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::rubric::Rubric;
+use super::rubric::{
+    Criteria, Criterion, CriterionMode, CriterionOption, Priority, PriorityTier, Prompts, Rubric,
+    Search, Thresholds,
+};
 
 /// A rubric in the list, as its latest version describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +112,92 @@ pub struct VersionChoice {
     pub latest: bool,
 }
 
+fn option(id: &str, label: &str, points: u32, description: &str) -> CriterionOption {
+    CriterionOption {
+        id: id.into(),
+        label: label.into(),
+        points,
+        description: description.into(),
+    }
+}
+
+fn criterion(
+    label: &str,
+    max: u32,
+    mode: CriterionMode,
+    guidance: &str,
+    options: Vec<CriterionOption>,
+) -> Criterion {
+    Criterion {
+        label: label.into(),
+        max,
+        mode,
+        guidance: guidance.into(),
+        options,
+    }
+}
+
+/// A new rubric's first draft: valid, generic, meant to be rewritten.
+pub fn starter() -> Rubric {
+    let by_tier = |f: fn(PriorityTier) -> &'static str| {
+        PriorityTier::ALL
+            .into_iter()
+            .map(|t| (t.as_str().to_string(), f(t).to_string()))
+            .collect()
+    };
+    Rubric {
+        id: String::new(),
+        label: String::new(),
+        description: String::new(),
+        search: Search {
+            keywords: "company product customers funding".into(),
+            refine_keywords: "company overview product customers employees".into(),
+        },
+        prompts: Prompts {
+            system: "You are an analyst who judges how well ONE company fits our ideal customer profile, from the numbered search results only. Cite sources as [n]. Never invent facts; when the results are thin, say so and pick the lowest options with low confidence.\n\nAnswer with the JSON object only.".into(),
+            user: "Our ideal customer: describe who buys from you, what they do, and what makes them a strong fit.".into(),
+        },
+        criteria: Criteria {
+            use_case: criterion("Fit", 50, CriterionMode::Single, "How closely the company matches the ideal customer.", vec![
+                option("strong", "Strong fit", 50, "Clearly does what our ideal customer does."),
+                option("partial", "Partial fit", 30, "Some of it, or in a nearby market."),
+                option("weak", "Weak fit", 10, "Little in common with our ideal customer."),
+                option("unknown", "Unknown", 0, "The results do not say what the company does."),
+            ]),
+            scale_budget: criterion("Scale and budget", 30, CriterionMode::Single, "Whether the company can buy at our price.", vec![
+                option("large", "Large budget", 30, "Large funding, revenue or headcount."),
+                option("medium", "Some budget", 15, "A funded company of moderate size."),
+                option("small", "Little budget", 5, "Small, early or unfunded."),
+            ]),
+            growth: criterion("Growth signals", 10, CriterionMode::Additive, "Every signal that applies adds up, capped at the maximum.", vec![
+                option("hiring", "Hiring", 4, "Open roles in the team that would use us."),
+                option("funding", "Recent funding", 3, "A round in the last 12 months."),
+                option("expansion", "Expansion", 3, "New markets, products or offices."),
+            ]),
+            confidence: criterion("Confidence", 10, CriterionMode::Single, "How sure the evidence makes you.", vec![
+                option("high", "High", 10, "Several sources agree."),
+                option("medium", "Medium", 5, "One good source."),
+                option("low", "Low", 2, "Thin or indirect evidence."),
+            ]),
+        },
+        priority: Priority {
+            thresholds: Thresholds { hot: 75, warm: 55, watch: 35 },
+            labels: by_tier(|t| match t {
+                PriorityTier::Hot => "HOT",
+                PriorityTier::Warm => "WARM",
+                PriorityTier::Watch => "WATCH",
+                PriorityTier::Cold => "COLD",
+            }),
+            actions: by_tier(|t| match t {
+                PriorityTier::Hot => "Reach out this week.",
+                PriorityTier::Warm => "Add to a nurture sequence.",
+                PriorityTier::Watch => "Check again next quarter.",
+                PriorityTier::Cold => "No action.",
+            }),
+        },
+    }
+}
+
 /// How a rubric is chosen for a job or a re-score: `v3 · IaaS Targets`.
 pub fn version_label(label: &str, version: i32) -> String {
     format!("{label} · v{version}")
@@ -117,6 +206,21 @@ pub fn version_label(label: &str, version: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_starter_is_valid_once_it_has_a_name() {
+        let mut rubric = starter();
+        assert_eq!(
+            rubric.problems(),
+            [
+                "The id \"\" must be lower-case letters, digits and _ (for example \"gpu_buyers\").",
+                "The name is empty: give the rubric a name."
+            ]
+        );
+        rubric.id = "mine".into();
+        rubric.label = "Mine".into();
+        assert!(rubric.problems().is_empty(), "{:?}", rubric.problems());
+    }
 
     #[test]
     fn a_rescore_plan_says_no_searches_and_what_is_free() {

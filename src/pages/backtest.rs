@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    components::{backtest_chart::DistributionChart, page_header::PageHeader, rescore_form::RescoreButton},
+    components::{
+        backtest_chart::DistributionChart, page_header::PageHeader, rescore_form::RescoreButton,
+    },
     domain::{
         backtest::{Metrics, Outcome},
         backtest_report::{BacktestReport, Miss},
@@ -88,8 +90,16 @@ fn Report(report: BacktestReport) -> impl IntoView {
 #[component]
 fn Figures(metrics: Metrics) -> impl IntoView {
     let cards = [
-        ("Accounts", format!("{} won · {} lost", metrics.positives, metrics.negatives), "accounts"),
-        ("Precision of HOT+WARM", percent(metrics.precision), "precision"),
+        (
+            "Accounts",
+            format!("{} won · {} lost", metrics.positives, metrics.negatives),
+            "accounts",
+        ),
+        (
+            "Precision of HOT+WARM",
+            percent(metrics.precision),
+            "precision",
+        ),
         ("Recall of HOT+WARM", percent(metrics.recall), "recall"),
         ("ROC AUC of the score", auc(metrics.auc), "auc"),
     ];
@@ -169,15 +179,29 @@ fn Comparison(before: BacktestReport, now: Metrics, now_label: String) -> impl I
     let before_label = format!(
         "{}{}",
         before.rubric_label,
-        before.rubric_version.map_or_else(String::new, |v| format!(" v{v}"))
+        before
+            .rubric_version
+            .map_or_else(String::new, |v| format!(" v{v}"))
     );
     let b = before.metrics;
     let rows = [
-        ("Precision of HOT+WARM", percent(b.precision), percent(now.precision)),
+        (
+            "Precision of HOT+WARM",
+            percent(b.precision),
+            percent(now.precision),
+        ),
         ("Recall of HOT+WARM", percent(b.recall), percent(now.recall)),
         ("ROC AUC", auc(b.auc), auc(now.auc)),
-        ("Win rate of HOT", percent(b.tiers[0].win_rate), percent(now.tiers[0].win_rate)),
-        ("Win rate of COLD", percent(b.tiers[3].win_rate), percent(now.tiers[3].win_rate)),
+        (
+            "Win rate of HOT",
+            percent(b.tiers[0].win_rate),
+            percent(now.tiers[0].win_rate),
+        ),
+        (
+            "Win rate of COLD",
+            percent(b.tiers[3].win_rate),
+            percent(now.tiers[3].win_rate),
+        ),
     ];
     view! {
         <section class="mb-4 rounded-lg border border-sky-200 bg-sky-50 p-4 text-sm" data-testid="backtest-comparison">

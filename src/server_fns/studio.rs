@@ -58,6 +58,12 @@ pub async fn save_rubric(
     .await
 }
 
+/// A new rubric written in the editor (its id is made from its name when empty).
+#[server(prefix = "/fn", endpoint = "rubrics/create", input = Json)]
+pub async fn create_rubric(rubric: Rubric) -> Result<RubricVersionView, AppError> {
+    server::rubrics::create(&server::state(), &server::actor()?, rubric, None).await
+}
+
 /// A copy of a version as a new rubric named `label`.
 #[server(prefix = "/fn", endpoint = "rubrics/clone")]
 pub async fn clone_rubric(version_id: i32, label: String) -> Result<RubricVersionView, AppError> {

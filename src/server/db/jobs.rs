@@ -190,8 +190,8 @@ pub async fn stamp_version(
     (version_id, number): (i32, i32),
 ) -> Result<(), DbErr> {
     job::Entity::update_many()
-        .col_expr(job::Column::RubricVersionId, Expr::val(version_id).into())
-        .col_expr(job::Column::RubricVersion, Expr::val(number).into())
+        .col_expr(job::Column::RubricVersionId, Expr::val(version_id))
+        .col_expr(job::Column::RubricVersion, Expr::val(number))
         .filter(job::Column::Id.eq(job_id))
         .filter(job::Column::RubricVersionId.is_null())
         .exec(db)

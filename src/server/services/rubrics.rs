@@ -238,7 +238,7 @@ pub async fn create(
     mut content: Rubric,
     note: Option<String>,
 ) -> Result<RubricVersionView, AppError> {
-    if content.id.trim().is_empty() {
+    if content.id.trim().is_empty() || content.id == "new" {
         content.id = id_from_label(&content.label);
     }
     invalid(&content)?;
@@ -354,5 +354,6 @@ mod tests {
         assert_eq!(id_from_label("GPU buyers (EU)"), "gpu_buyers_eu");
         assert_eq!(id_from_label("  IaaS -- 2027 "), "iaas_2027");
         assert_eq!(id_from_label("!!!"), "rubric");
+        assert_eq!(id_from_label("New"), "new_rubric");
     }
 }
