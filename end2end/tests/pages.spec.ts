@@ -43,7 +43,8 @@ test("how scoring works, for both rubrics, from the dashboard and the job page",
   await page.goto(`/jobs/${job.id}`);
   await hydrated(page);
   await page.getByRole("link", { name: "How scoring works" }).click();
-  await expect(page).toHaveURL(/\/rubrics\/iaas$/);
+  await expect(page).toHaveURL(/\/rubrics\/iaas\?version=\d+$/);
+  await expect(page.getByTestId("rubric-version-line")).toContainText("(the latest)");
   await expect(page.getByRole("heading", { name: "How scoring works: IaaS Targets" })).toBeVisible();
   // The criteria with their options and points, the tiers with their thresholds and actions.
   const useCase = page.locator('[data-criterion="use_case"]');

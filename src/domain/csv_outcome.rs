@@ -36,7 +36,7 @@ pub struct OutcomeWord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeColumn {
     pub header: String,
-    /// Each distinct word and the outcome it stands for, most used first.
+    /// Each distinct word and the outcome it stands for: positive ones first, most used first.
     pub words: Vec<OutcomeWord>,
     pub positives: usize,
     pub negatives: usize,
@@ -112,9 +112,11 @@ pub(super) fn label(parsed: &mut ParsedCsv, header: &str, raw: Vec<(usize, Strin
             Err(message) => parsed.reject(format!("Row {line}: {}: {message}", company.name)),
         }
     }
-    column
-        .words
-        .sort_by(|a, b| b.count.cmp(&a.count).then(a.word.cmp(&b.word)));
+    // The positive words first, then the negative ones, the most used first.
+    column.words.sort_by(|a, b| {
+        let key = |w: &OutcomeWord| (w.outcome != Outcome::Positive, std::cmp::Reverse(w.count));
+        key(a).cmp(&key(b)).then_with(|| a.word.cmp(&b.word))
+    });
     parsed.outcomes = Some(column);
 }
 
@@ -155,6 +157,19 @@ mod tests {
         assert_eq!(parsed.outcomes, None);
         assert_eq!(parsed.companies.len(), 2);
         assert!(parsed.companies.iter().all(|c| c.outcome.is_none()));
+    }
+
+    #[test]
+    fn the_mapping_lists_the_positive_words_first() {
+        let text = "company,outcome\nA,won\nB,Won\nC,lost\nD,lost\nE,customer\n";
+        let column = parse(text, 10).unwrap().outcomes.unwrap();
+        assert!(
+            column
+                .summary()
+                .starts_with("Outcome column \"outcome\": won → positive (2), customer → positive (1), lost → negative (2)."),
+            "{}",
+            column.summary()
+        );
     }
 
     #[test]

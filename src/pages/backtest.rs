@@ -3,7 +3,6 @@
 //! misses, and the version it re-scored side by side when there is one.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::{
     components::{
@@ -26,15 +25,8 @@ fn auc(value: Option<f64>) -> String {
 
 #[component]
 pub fn BacktestPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
-    let report = Resource::new(id, get_backtest);
+    let id = super::job_id_param();
+    let report = Resource::new(move || id.get(), get_backtest);
     view! {
         <PageHeader title="Back-test" subtitle="The rubric's scores against the outcomes in your labelled file: does HOT mean won?" />
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Computing…"</p> }>

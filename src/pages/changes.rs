@@ -2,7 +2,6 @@
 //! up and down, companies that dropped out, each with its score change.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::{
     components::page_header::PageHeader,
@@ -73,15 +72,8 @@ fn ReasoningList(changes: Vec<ReasoningChange>) -> impl IntoView {
 
 #[component]
 pub fn ChangesPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
-    let changes = Resource::new(id, job_changes);
+    let id = super::job_id_param();
+    let changes = Resource::new(move || id.get(), job_changes);
     view! {
         <PageHeader title="What changed" subtitle="This run of the list (or re-score) against the one before it: companies that became HOT, moved a tier up or down, or dropped out, with their score change, and the reasoning that changed most." />
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Comparing…"</p> }>

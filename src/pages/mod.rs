@@ -24,7 +24,19 @@ pub mod settings;
 pub mod setup;
 
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
+use leptos_router::{LazyRoute, hooks::use_params_map, lazy_route};
+
+/// The job id of a `/jobs/{id}/…` page (0 when the address has none).
+pub(crate) fn job_id_param() -> Memo<i32> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i32>().ok())
+            .unwrap_or(0)
+    })
+}
 
 /// A lazily loaded route for a page component: `lazy_page!(CacheRoute, cache::CachePage)`.
 macro_rules! lazy_page {

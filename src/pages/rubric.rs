@@ -6,8 +6,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    domain::rubric::{Criterion, CriterionMode, PriorityTier, Rubric},
-    server_fns::jobs::get_rubric,
+    components::format::utc_minute,
+    domain::{
+        rubric::{Criterion, CriterionMode, PriorityTier},
+        studio::RubricVersionView,
+    },
+    server_fns::studio::rubric_version,
 };
 
 #[component]
@@ -23,12 +27,12 @@ pub fn RubricPage() -> impl IntoView {
     });
     let rubric = Resource::new(
         move || (id.get(), version.get()),
-        |(id, version)| get_rubric(id, version),
+        |(id, version)| rubric_version(id, version),
     );
     view! {
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading the rubric…"</p> }>
             {move || rubric.get().map(|result| match result {
-                Ok(rubric) => view! { <RubricExplained rubric /> }.into_any(),
+                Ok(version) => view! { <RubricExplained version /> }.into_any(),
                 Err(error) => view! { <p role="alert" class="rounded-md bg-red-50 p-3 text-sm text-red-800">{error.to_string()}</p> }.into_any(),
             })}
         </Suspense>
@@ -36,8 +40,15 @@ pub fn RubricPage() -> impl IntoView {
 }
 
 #[component]
-fn RubricExplained(rubric: Rubric) -> impl IntoView {
+fn RubricExplained(version: RubricVersionView) -> impl IntoView {
+    let rubric = version.rubric;
+    let id = rubric.id.clone();
     let max = rubric.max_total();
+    let which = if version.version == version.latest_version {
+        format!("Version {} (the latest)", version.version)
+    } else {
+        format!("Version {} of {}", version.version, version.latest_version)
+    };
     let tiers = PriorityTier::ALL.map(|tier| {
         (
             rubric.priority_label(tier).to_string(),
@@ -49,6 +60,13 @@ fn RubricExplained(rubric: Rubric) -> impl IntoView {
         <header class="mb-6">
             <h1 class="text-2xl font-semibold tracking-tight text-slate-900">"How scoring works: " {rubric.label.clone()}</h1>
             <p class="mt-1 text-sm text-slate-600">{rubric.description.clone()}</p>
+            <p class="mt-1 text-xs text-slate-500" data-testid="rubric-version-line">
+                {format!("{which} · saved by {} · {}", version.created_by_name, utc_minute(&version.created_at))}
+                " · "
+                <a class="text-emerald-700 hover:underline" href=format!("/rubrics/{id}/edit")>{if version.may_edit { "Edit" } else { "Copy to edit" }}</a>
+                " · "
+                <a class="text-emerald-700 hover:underline" href=format!("/api/rubrics/{id}/export?version={}", version.version) download>"TOML"</a>
+            </p>
         </header>
         <section class="space-y-4 text-sm">
             <p class="text-slate-700">

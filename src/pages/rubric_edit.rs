@@ -31,19 +31,30 @@ pub fn RubricEditPage() -> impl IntoView {
             }
         },
     );
+    // A save reads the rubric again: the editor then shows the version it made.
+    let saved = RwSignal::new(None::<i32>);
+    // Another rubric (a copy just made, say) has saved nothing yet.
+    Effect::new(move |_| {
+        id.track();
+        saved.set(None);
+    });
+    let on_saved = Callback::new(move |version: i32| {
+        saved.set(Some(version));
+        loaded.refetch();
+    });
     view! {
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading the rubric…"</p> }>
             {move || loaded.get().map(|found| match found {
                 Err(e) => view! { <p role="alert" class="rounded-md bg-red-50 p-3 text-sm text-red-800">{e.to_string()}</p> }.into_any(),
-                Ok(None) => view! { <Editor view=None /> }.into_any(),
-                Ok(Some(view)) => view! { <Editor view=Some(view) /> }.into_any(),
+                Ok(view) => view! { <Editor view on_saved /> }.into_any(),
             })}
         </Transition>
+        {move || saved.get().map(|v| view! { <p class="mt-3 text-sm text-emerald-800" role="status" data-testid="saved">{format!("Saved as version {v}.")}</p> })}
     }
 }
 
 #[component]
-fn Editor(view: Option<RubricVersionView>) -> impl IntoView {
+fn Editor(view: Option<RubricVersionView>, on_saved: Callback<i32>) -> impl IntoView {
     let rubric = RwSignal::new(view.as_ref().map_or_else(starter, |v| v.rubric.clone()));
     let problems = Memo::new(move |_| {
         rubric.with(|r| {
@@ -76,7 +87,7 @@ fn Editor(view: Option<RubricVersionView>) -> impl IntoView {
                 <RubricForm rubric disabled=!may_edit />
                 <RubricProblems problems />
                 {match view.clone() {
-                    Some(v) if may_edit => view! { <SaveForm rubric problems id=v.rubric.id.clone() based_on=v.version /> }.into_any(),
+                    Some(v) if may_edit => view! { <SaveForm rubric problems id=v.rubric.id.clone() based_on=v.version on_saved /> }.into_any(),
                     Some(_) => ().into_any(),
                     None => view! { <CreateForm rubric problems /> }.into_any(),
                 }}
@@ -97,19 +108,13 @@ fn SaveForm(
     problems: Memo<Vec<String>>,
     id: String,
     based_on: i32,
+    on_saved: Callback<i32>,
 ) -> impl IntoView {
     let save = ServerAction::<SaveRubric>::new();
-    let based_on = RwSignal::new(based_on);
     let note = RwSignal::new(String::new());
-    let navigate = use_navigate();
-    let rubric_id = id.clone();
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
-            based_on.set(saved.version);
-            navigate(
-                &format!("/rubrics/{rubric_id}/edit?saved={}", saved.version),
-                Default::default(),
-            );
+            on_saved.run(saved.version);
         }
     });
     view! {
@@ -122,12 +127,9 @@ fn SaveForm(
             <button type="button" class="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40" data-testid="save-rubric"
                 disabled=move || save.pending().get() || !problems.get().is_empty()
                 on:click=move |_| {
-                    save.dispatch(SaveRubric { id: id.clone(), rubric: rubric.get(), based_on: based_on.get(), note: Some(note.get()) });
+                    save.dispatch(SaveRubric { id: id.clone(), rubric: rubric.get(), based_on, note: Some(note.get()) });
                 }>"Save as a new version"</button>
-            {move || save.value().get().map(|result| match result {
-                Ok(saved) => view! { <p class="w-full text-sm text-emerald-800" role="status" data-testid="saved">{format!("Saved as version {}.", saved.version)}</p> }.into_any(),
-                Err(e) => view! { <p role="alert" class="w-full rounded-md bg-red-50 p-2 text-sm text-red-800">{e.to_string()}</p> }.into_any(),
-            })}
+            {move || save.value().get().and_then(Result::err).map(|e| view! { <p role="alert" class="w-full rounded-md bg-red-50 p-2 text-sm text-red-800">{e.to_string()}</p> })}
         </div>
     }
 }

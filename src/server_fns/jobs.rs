@@ -70,15 +70,6 @@ pub async fn list_jobs(
     server::jobs::list(&server::state(), &server::actor()?, query).await
 }
 
-/// One rubric version (none: the latest), whole, for the "How scoring works" page.
-#[server(prefix = "/fn", endpoint = "jobs/rubric")]
-pub async fn get_rubric(
-    id: String,
-    version: Option<i32>,
-) -> Result<crate::domain::rubric::Rubric, AppError> {
-    server::jobs::rubric(&server::state(), &server::actor()?, &id, version).await
-}
-
 /// The job and its tier counts, without its companies.
 #[server(prefix = "/fn", endpoint = "jobs/job")]
 pub async fn get_job(id: i32) -> Result<JobSnapshot, AppError> {

@@ -243,6 +243,19 @@ async fn a_rubric_exported_as_toml_imports_as_a_new_rubric_and_members_only_clon
     assert_eq!(saved["version"], 2);
 }
 
+/// Re-scores job `job` with rubric version `version`: the new job.
+async fn rescore(app: &TestApp, job: i32, version: i64) -> Value {
+    let (status, new) = send(
+        app,
+        Method::POST,
+        &format!("/api/jobs/{job}/rescore"),
+        json!({"version_id": version}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{new}");
+    new
+}
+
 /// Clones iaas as "Strict IaaS" with HOT only from 95: a version that moves tiers.
 async fn strict_version(app: &TestApp) -> i64 {
     let v1 = app.get_json("/api/rubrics/iaas").await["id"].clone();
@@ -286,14 +299,7 @@ async fn rescoring_makes_no_search_and_a_second_rescore_with_the_same_version_no
         assert_eq!(plan["version"], 2);
 
         let before = fake.stats().total;
-        let (status, job) = send(
-            &app,
-            Method::POST,
-            &format!("/api/jobs/{first}/rescore"),
-            json!({"version_id": version}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{job}");
+        let job = rescore(&app, first, version).await;
         assert_eq!(job["scoring_only"], true);
         assert_eq!(job["job_type"], "strict_iaas");
         assert_eq!(job["previous_job_id"], first);
@@ -326,14 +332,7 @@ async fn rescoring_makes_no_search_and_a_second_rescore_with_the_same_version_no
         assert_eq!(plan["reused"], scored, "{plan}");
         assert_eq!(plan["scoring_calls"], 0, "{plan}");
         assert_eq!(plan["usd"], 0.0, "{plan}");
-        let (status, job) = send(
-            &app,
-            Method::POST,
-            &format!("/api/jobs/{first}/rescore"),
-            json!({"version_id": version}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{job}");
+        let job = rescore(&app, first, version).await;
         let third = job["id"].as_i64().unwrap() as i32;
         let done = wait_finished(&app, third, Duration::from_secs(30)).await;
         assert_eq!(i64::from(done.score_hits), scored);
@@ -472,14 +471,7 @@ async fn a_backtest_reports_the_tiers_outcomes_and_worst_misses_of_a_labelled_li
         // Another version on the same list: re-scored, compared, no search.
         let searches = fake.stats().total.searches;
         let version = strict_version(&app).await;
-        let (status, job) = send(
-            &app,
-            Method::POST,
-            &format!("/api/jobs/{id}/rescore"),
-            json!({"version_id": version}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{job}");
+        let job = rescore(&app, id, version).await;
         assert_eq!(job["backtest"], true, "the outcomes come along");
         let second = job["id"].as_i64().unwrap() as i32;
         wait_finished(&app, second, Duration::from_secs(30)).await;

@@ -11,8 +11,8 @@ use std::{
 use super::row;
 
 pub struct Api {
-    http: reqwest::Client,
-    url: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) url: String,
 }
 
 /// A finished job as the benchmark saw it.
@@ -84,7 +84,7 @@ impl Api {
         }
     }
 
-    async fn json(&self, path: &str) -> serde_json::Value {
+    pub(crate) async fn json(&self, path: &str) -> serde_json::Value {
         self.http
             .get(format!("{}{path}", self.url))
             .send()

@@ -17,11 +17,14 @@
 //! - the wasm and JS on the wire to open each page (the bundle is split per
 //!   page), and a re-run served by the research cache;
 //! - with PostgreSQL (BENCH_POSTGRES_URL, else TEST_POSTGRES_URL): two
-//!   instances sharing one job of the smallest size under the same limits.
+//!   instances sharing one job of the smallest size under the same limits;
+//! - the smallest job re-scored with a new rubric version (scoring calls
+//!   only) against the LLM-only bound, and the same re-score again.
 
 mod client;
 mod processes;
 mod shared;
+mod studio;
 
 use std::time::{Duration, Instant};
 
@@ -156,6 +159,7 @@ async fn main() {
     );
     let mut first = 1;
     let mut biggest_job = 0;
+    let mut smallest_job = 0;
     for &n in &a.sizes {
         let companies = names(first, n);
         first += n;
@@ -184,8 +188,13 @@ async fn main() {
             );
             biggest_job = big;
         } else {
-            let run = api.run_job(&companies, None).await;
+            let started = Instant::now();
+            let job = api.start_job(&companies).await;
+            let run = api.wait(job, started, None).await;
             report_wall(n, run.wall, bound(n));
+            if smallest_job == 0 {
+                smallest_job = job;
+            }
         }
     }
 
@@ -210,6 +219,9 @@ async fn main() {
             rerun.cache_hits
         ),
     );
+    if smallest_job != 0 {
+        studio::report(&api, &fake, smallest_job, a.sizes[0], l, a.llm_concurrency).await;
+    }
     drop((server, fake));
 
     // 5. Several instances: two processes on one PostgreSQL, one job.

@@ -4,7 +4,6 @@
 use axum::{
     Json,
     extract::{Multipart, Path, Query, State, rejection::QueryRejection},
-    http::header,
     response::IntoResponse,
 };
 use serde::Deserialize;
@@ -302,14 +301,5 @@ pub async fn export(
 ) -> Result<impl IntoResponse, AppError> {
     let query = read_query(query)?;
     let (file_name, body) = export::export(&state, &actor, id, &query).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        body,
-    ))
+    Ok(super::attachment("text/csv", &file_name, body))
 }

@@ -20,6 +20,28 @@ pub mod review;
 pub mod schedules;
 pub mod studio;
 
+/// A download: `body` as `content_type`, saved as `file_name`.
+pub(crate) fn attachment(
+    content_type: &str,
+    file_name: &str,
+    body: String,
+) -> impl axum::response::IntoResponse + use<> {
+    use axum::http::header;
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                format!("{content_type}; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+}
+
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/api/health", get(health::health))

@@ -5,7 +5,6 @@
 use axum::{
     Json,
     extract::{Path, Query, State, rejection::JsonRejection},
-    http::header,
     response::IntoResponse,
 };
 use serde::Deserialize;
@@ -145,19 +144,7 @@ pub async fn export(
     Query(query): Query<VersionQuery>,
 ) -> Result<impl IntoResponse, AppError> {
     let (file_name, text) = rubrics::export_toml(&state, &actor, &id, query.version).await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/toml; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        text,
-    ))
+    Ok(super::attachment("application/toml", &file_name, text))
 }
 
 /// POST /api/rubrics/import: a TOML rubric (the body), as a new rubric or the next version of its id.
@@ -216,14 +203,5 @@ pub async fn backtest_csv(
     Path(id): Path<i32>,
 ) -> Result<impl IntoResponse, AppError> {
     let (file_name, body) = backtest::export_csv(&state, &actor, id).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        body,
-    ))
+    Ok(super::attachment("text/csv", &file_name, body))
 }

@@ -43,7 +43,8 @@ pub async fn report(state: &AppState, _actor: &Actor, id: i32) -> Result<Backtes
             continue;
         }
         let score = row.score_total.map(|s| s.max(0) as u32);
-        let tier = row.final_tier.as_deref().and_then(PriorityTier::parse);
+        // The rubric's own tier: a person's override says nothing about the rubric.
+        let tier = row.priority_tier.as_deref().and_then(PriorityTier::parse);
         accounts.push(Labelled {
             outcome,
             score,

@@ -403,19 +403,6 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i32) -> Result<(), AppE
     Ok(())
 }
 
-/// One rubric version, whole: how its scores are made (the "How scoring
-/// works" page); `None`: the latest.
-pub async fn rubric(
-    state: &AppState,
-    actor: &Actor,
-    id: &str,
-    version: Option<i32>,
-) -> Result<crate::domain::rubric::Rubric, AppError> {
-    Ok(super::rubrics::version(state, actor, id, version)
-        .await?
-        .rubric)
-}
-
 /// The rubrics a job can be scored with (their latest versions).
 pub async fn target_types(
     state: &AppState,

@@ -228,7 +228,12 @@ pub fn id_from_label(label: &str) -> String {
         .chars()
         .take(48)
         .collect::<String>();
-    if id.is_empty() { "rubric".into() } else { id }
+    match id.as_str() {
+        "" => "rubric".into(),
+        // The editor's address for a new rubric.
+        "new" => "new_rubric".into(),
+        _ => id,
+    }
 }
 
 /// Creates a new rubric (not built-in) with `content` as version 1.
