@@ -14,6 +14,8 @@ test("every signed-in page hydrates under the CSP without a console error", asyn
     ["/admin/users", "Users"],
     ["/admin/audit", "Audit log"],
     ["/rubrics/iaas", "How scoring works: IaaS Targets"],
+    ["/rubrics", "Rubrics"],
+    ["/rubrics/iaas/edit", "IaaS Targets · v1"],
     ["/review", "Review"],
   ]) {
     const response = await page.goto(path);
