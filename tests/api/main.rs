@@ -20,6 +20,7 @@ mod overrides;
 mod pages;
 mod processes;
 mod reruns;
+mod rescores;
 mod rest;
 mod restart;
 mod results;
