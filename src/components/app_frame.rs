@@ -6,7 +6,6 @@ use leptos_router::hooks::use_location;
 use super::{
     current_user::{detour, provide_current_user, use_current_user},
     demo_banner::DemoBanner,
-    hydration_marker::HydrationMarker,
     user_menu::UserMenu,
 };
 
@@ -130,7 +129,6 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     };
 
     view! {
-        <HydrationMarker />
         <div class="min-h-screen">
             <nav class="bg-slate-900" aria-label="Main">
                 <div class="mx-auto flex max-w-7xl items-center justify-between px-4 py-3">

@@ -27,5 +27,6 @@ pub fn DashboardPage() -> impl IntoView {
                 Err(error) => view! { <p role="alert" class="text-sm text-red-700">{error.to_string()}</p> }.into_any(),
             })}
         </Suspense>
+        <crate::components::hydration_marker::HydrationMarker />
     }
 }

@@ -51,7 +51,8 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
-                $page().into_any()
+                view! { {$page()} <crate::components::hydration_marker::HydrationMarker /> }
+                    .into_any()
             }
         }
     };

@@ -17,5 +17,6 @@ pub fn NotFound() -> impl IntoView {
                 </a>
             </p>
         </div>
+        <crate::components::hydration_marker::HydrationMarker />
     }
 }
