@@ -80,14 +80,17 @@ pub(super) async fn score_company(
                     });
                 match parsed {
                     Ok((answer, score)) => {
-                        if cache_on {
-                            score_cache::put(
+                        // Kept for next time; a failure to keep it costs that, not this score.
+                        if cache_on
+                            && let Err(error) = score_cache::put(
                                 &engine.inner.db,
                                 &key,
                                 run.version.id,
                                 &response.content,
                             )
-                            .await?;
+                            .await
+                        {
+                            tracing::warn!(company = run.name(), %error, "could not keep the score in the score cache");
                         }
                         return Ok(Scored {
                             answer,
