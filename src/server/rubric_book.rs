@@ -78,6 +78,19 @@ impl RubricBook {
         }
     }
 
+    /// The version a job scores with: the one it recorded, else (a job from
+    /// before versions, not started yet) its rubric's latest.
+    pub async fn for_job(
+        &self,
+        version_id: Option<i32>,
+        rubric_id: &str,
+    ) -> Result<Option<Arc<RubricVersion>>, DbErr> {
+        match version_id {
+            Some(id) => self.version(id).await,
+            None => self.latest(rubric_id).await,
+        }
+    }
+
     /// The ids of every rubric, for messages that list them.
     pub async fn ids(&self) -> Result<Vec<String>, DbErr> {
         Ok(rubrics::all(&self.db)

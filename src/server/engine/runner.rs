@@ -227,10 +227,9 @@ pub(super) async fn drive(engine: &Engine, job_id: i32) -> Result<(), DbErr> {
         return Ok(());
     }
     let book = &engine.inner.rubrics;
-    let version = match job.rubric_version_id {
-        Some(id) => book.version(id).await?,
-        None => book.latest(&job.target_type).await?,
-    };
+    let version = book
+        .for_job(job.rubric_version_id, &job.target_type)
+        .await?;
     if let Some(version) = version.as_ref()
         && job.rubric_version_id.is_none()
     {

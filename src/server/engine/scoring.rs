@@ -34,12 +34,13 @@ pub(super) async fn score_company(
     let rubric = run.rubric;
     let engine = run.engine;
     let cache_on = engine.inner.settings.cache.enabled;
+    let rendered = evidence::render(evidence);
     let key = score_cache::key(
         &run.version.hash,
         &engine.inner.settings.llm_model,
         run.name(),
         run.website(),
-        &evidence::render(evidence),
+        &rendered,
     );
     if cache_on
         && let Some(answer) = score_cache::get(&engine.inner.db, &key).await?
@@ -55,7 +56,7 @@ pub(super) async fn score_company(
     }
     let schema = scoring_schema(rubric);
     let mut sent = evidence.to_vec();
-    let mut budget = evidence::render(&sent).len();
+    let mut budget = rendered.len();
     let mut shrinks = 0;
     let mut reasked = false;
     loop {

@@ -69,11 +69,12 @@ pub async fn report(state: &AppState, _actor: &Actor, id: i32) -> Result<Backtes
             });
         }
     }
-    let label = match job.rubric_version_id {
-        Some(v) => state.engine.rubrics().version(v).await?,
-        None => state.engine.rubrics().latest(&job.target_type).await?,
-    }
-    .map_or_else(|| job.target_type.clone(), |v| v.rubric.label.clone());
+    let label = state
+        .engine
+        .rubrics()
+        .for_job(job.rubric_version_id, &job.target_type)
+        .await?
+        .map_or_else(|| job.target_type.clone(), |v| v.rubric.label.clone());
     let previous_is_backtest = match job.previous_job_id {
         Some(p) => crate::server::db::jobs::find(&state.db, p)
             .await?

@@ -56,10 +56,11 @@ pub async fn export(
             (*rank, company_view(c, Detail::Listed), before)
         })
         .collect();
-    let rubric = match job.rubric_version_id {
-        Some(id) => state.engine.rubrics().version(id).await?,
-        None => state.engine.rubrics().latest(&job.job_type).await?,
-    };
+    let rubric = state
+        .engine
+        .rubrics()
+        .for_job(job.rubric_version_id, &job.job_type)
+        .await?;
     let body = render(&job, &rows, rubric.as_ref().map(|v| &v.rubric))
         .map_err(|e| AppError::internal("writing the CSV export", e))?;
     audit(

@@ -145,10 +145,11 @@ async fn version_name(
     let Some(job) = job else {
         return Ok("a deleted job".into());
     };
-    let version = match job.rubric_version_id {
-        Some(id) => state.engine.rubrics().version(id).await?,
-        None => None,
-    };
+    let version = state
+        .engine
+        .rubrics()
+        .for_job(job.rubric_version_id, &job.target_type)
+        .await?;
     Ok(match version {
         Some(v) => crate::domain::studio::version_label(&v.rubric.label, v.number),
         None => job.target_type.clone(),

@@ -67,13 +67,15 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<RubricSummary>,
 
 /// Every version of every rubric, for a re-score's choice: each rubric's
 /// latest first, then its older versions.
-pub async fn choices(state: &AppState, actor: &Actor) -> Result<Vec<VersionChoice>, AppError> {
-    let labels: std::collections::HashMap<String, String> = list(state, actor)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.label))
-        .collect();
+pub async fn choices(state: &AppState, _actor: &Actor) -> Result<Vec<VersionChoice>, AppError> {
+    // Newest first within a rubric: each rubric's first version names it.
     let mut versions = rubrics::all_versions(&state.db).await?;
+    let mut labels = std::collections::HashMap::new();
+    for v in &versions {
+        if !labels.contains_key(&v.rubric_id) {
+            labels.insert(v.rubric_id.clone(), rubrics::decode(v)?.label);
+        }
+    }
     versions.sort_by(|a, b| {
         labels
             .get(&a.rubric_id)
@@ -83,19 +85,18 @@ pub async fn choices(state: &AppState, actor: &Actor) -> Result<Vec<VersionChoic
     let mut seen = std::collections::HashSet::new();
     Ok(versions
         .into_iter()
-        .filter_map(|v| {
-            let label = labels.get(&v.rubric_id)?;
+        .map(|v| {
             let latest = seen.insert(v.rubric_id.clone());
-            Some(VersionChoice {
+            VersionChoice {
                 version_id: v.id,
                 label: format!(
                     "{}{}",
-                    crate::domain::studio::version_label(label, v.version),
+                    crate::domain::studio::version_label(&labels[&v.rubric_id], v.version),
                     if latest { " (latest)" } else { "" }
                 ),
                 rubric_id: v.rubric_id,
                 latest,
-            })
+            }
         })
         .collect())
 }
